@@ -16,8 +16,8 @@
 
 /* Chats, handles and participant pairs kept in memory. Real databases have thousands of
  * chats and handles; these bound memory (SPEC 7: memory grows with chats and people). */
-#define BS_MAX_CHATS 2000000
-#define BS_MAX_HANDLES 2000000
+#define BS_MAX_CHATS             2000000
+#define BS_MAX_HANDLES           2000000
 #define BS_MAX_PARTICIPANT_PAIRS 8000000
 
 /* A plist (Manifest.plist, chat.properties, preference plists) larger than this is refused:
@@ -52,5 +52,23 @@
 
 /* Members listed per thread in the CSV "members" cell and the summary. */
 #define BS_MAX_MEMBERS_LISTED 10000
+
+/* Class records in a backup keybag. Real ones have 10-11 (protection classes 1-11); the
+ * parser fills a fixed table, so a hostile keybag cannot make it allocate. */
+#define BS_MAX_KEYBAG_CLASSES 32
+
+/* Longest backup password accepted (bytes of UTF-8). A person types it; PBKDF2 in OpenSSL
+ * takes an int length, and a password file of megabytes is a mistake, not a password. */
+#define BS_MAX_PASSWORD_BYTES 4096
+
+/* Values a plist may hold once shared objects are expanded. A binary plist can refer to one
+ * object from many places and libplist 2.2 copies it at every reference, so a few KB can
+ * describe billions of values. Real plists hold at most tens of thousands (Info.plist app
+ * lists); MBFile records about 30. */
+#define BS_MAX_PLIST_NODES 500000
+
+/* String and data bytes a binary plist may expand to, for the same reason: twice the largest
+ * plist accepted, so any plist without shared objects fits. */
+#define BS_MAX_PLIST_EXPANDED_BYTES ((size_t)2 * (size_t)BS_MAX_PLIST_BYTES)
 
 #endif

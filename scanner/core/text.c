@@ -89,6 +89,13 @@ void bs_strbuf_appendf(struct bs_strbuf *buf, const char *fmt, ...)
     va_end(args);
 }
 
+void bs_strbuf_append_temp_suffix(struct bs_strbuf *buf)
+{
+    for (int i = 0; i < 6; i++) {
+        bs_strbuf_append(buf, "X", 1);
+    }
+}
+
 const char *bs_strbuf_str(const struct bs_strbuf *buf)
 {
     return buf->data == NULL ? "" : buf->data;
@@ -164,4 +171,77 @@ bool bs_str_empty(const char *text)
 int bs_str_compare(const char *a, const char *b)
 {
     return strcmp(a == NULL ? "" : a, b == NULL ? "" : b);
+}
+
+/* Length of the valid UTF-8 sequence at p (1-4), or 0 when the bytes there are not one.
+ * Rejects overlong forms, surrogates and code points above U+10FFFF. */
+static size_t utf8_sequence_length(const unsigned char *p, uint32_t *code_point)
+{
+    unsigned char lead = p[0];
+    size_t length = 0;
+    uint32_t value = 0;
+    uint32_t minimum = 0;
+    if (lead < 0x80) {
+        *code_point = lead;
+        return 1;
+    } else if ((lead & 0xE0) == 0xC0) {
+        length = 2;
+        value = lead & 0x1Fu;
+        minimum = 0x80;
+    } else if ((lead & 0xF0) == 0xE0) {
+        length = 3;
+        value = lead & 0x0Fu;
+        minimum = 0x800;
+    } else if ((lead & 0xF8) == 0xF0) {
+        length = 4;
+        value = lead & 0x07u;
+        minimum = 0x10000;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < length; i++) {
+        if ((p[i] & 0xC0) != 0x80) {
+            return 0; /* also stops at the terminating NUL */
+        }
+        value = (value << 6) | (p[i] & 0x3Fu);
+    }
+    if (value < minimum || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) {
+        return 0;
+    }
+    *code_point = value;
+    return length;
+}
+
+static bool is_bidi_control(uint32_t code_point)
+{
+    return (code_point >= 0x202A && code_point <= 0x202E) ||
+           (code_point >= 0x2066 && code_point <= 0x2069) || code_point == 0x200E ||
+           code_point == 0x200F || code_point == 0x061C;
+}
+
+void bs_strbuf_append_safe(struct bs_strbuf *buf, const char *text)
+{
+    if (text == NULL) {
+        return;
+    }
+    const unsigned char *p = (const unsigned char *)text;
+    while (*p != '\0') {
+        uint32_t code_point = 0;
+        size_t length = utf8_sequence_length(p, &code_point);
+        if (length == 0 || code_point < 0x20 || code_point == 0x7F ||
+            (code_point >= 0x80 && code_point <= 0x9F)) {
+            /* One byte at a time: a C1 control is escaped byte by byte too. */
+            size_t bytes = length == 0 ? 1 : length;
+            for (size_t i = 0; i < bytes; i++) {
+                bs_strbuf_appendf(buf, "\\x%02X", p[i]);
+            }
+            p += bytes;
+        } else if (is_bidi_control(code_point)) {
+            bs_strbuf_appendf(buf, "\\u{%04X}", (unsigned)code_point);
+            p += length;
+        } else {
+            bs_strbuf_append(buf, (const char *)p, length);
+            p += length;
+        }
+    }
 }

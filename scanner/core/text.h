@@ -26,6 +26,13 @@ void bs_strbuf_append_str(struct bs_strbuf *buf, const char *text);
 void bs_strbuf_appendf(struct bs_strbuf *buf, const char *fmt, ...) BS_PRINTF(2, 3);
 /* The content, or "" when empty. Borrowed; valid until the next append or free. */
 const char *bs_strbuf_str(const struct bs_strbuf *buf);
+/* Appends untrusted text so that it is safe on a terminal and valid UTF-8: C0 and C1 control
+ * characters, DEL and bytes that are not valid UTF-8 become "\xHH"; Unicode bidirectional
+ * overrides and isolates (which reorder what a terminal shows) become "\u{HHHH}". A
+ * backslash stays as it is. NULL appends nothing. */
+void bs_strbuf_append_safe(struct bs_strbuf *buf, const char *text);
+/* Appends the six-character suffix mkstemp and mkdtemp replace with a unique name. */
+void bs_strbuf_append_temp_suffix(struct bs_strbuf *buf);
 /* Hands the content to the caller (owned, free()); NULL after a failure. Resets buf. */
 char *bs_strbuf_take(struct bs_strbuf *buf);
 void bs_strbuf_reset(struct bs_strbuf *buf);

@@ -12,38 +12,38 @@
 static int check_passed;
 static int check_failed;
 
-#define CHECK(expr)                                                                             \
-    do {                                                                                        \
-        if (expr) {                                                                             \
-            check_passed++;                                                                     \
-        } else {                                                                                \
-            check_failed++;                                                                     \
-            fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #expr);           \
-        }                                                                                       \
+#define CHECK(expr)                                                                  \
+    do {                                                                             \
+        if (expr) {                                                                  \
+            check_passed++;                                                          \
+        } else {                                                                     \
+            check_failed++;                                                          \
+            fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #expr); \
+        }                                                                            \
     } while (0)
 
-#define CHECK_INT_EQ(got, want)                                                                 \
-    do {                                                                                        \
-        long long check_got_ = (long long)(got), check_want_ = (long long)(want);               \
-        if (check_got_ == check_want_) {                                                        \
-            check_passed++;                                                                     \
-        } else {                                                                                \
-            check_failed++;                                                                     \
-            fprintf(stderr, "%s:%d: %s (got %lld, want %lld)\n", __FILE__, __LINE__, #got,      \
-                    check_got_, check_want_);                                                   \
-        }                                                                                       \
+#define CHECK_INT_EQ(got, want)                                                            \
+    do {                                                                                   \
+        long long check_got_ = (long long)(got), check_want_ = (long long)(want);          \
+        if (check_got_ == check_want_) {                                                   \
+            check_passed++;                                                                \
+        } else {                                                                           \
+            check_failed++;                                                                \
+            fprintf(stderr, "%s:%d: %s (got %lld, want %lld)\n", __FILE__, __LINE__, #got, \
+                    check_got_, check_want_);                                              \
+        }                                                                                  \
     } while (0)
 
-#define CHECK_STR_EQ(got, want)                                                                 \
-    do {                                                                                        \
-        const char *check_got_ = (got), *check_want_ = (want);                                  \
+#define CHECK_STR_EQ(got, want)                                                                  \
+    do {                                                                                         \
+        const char *check_got_ = (got), *check_want_ = (want);                                   \
         if (check_got_ != NULL && check_want_ != NULL && strcmp(check_got_, check_want_) == 0) { \
-            check_passed++;                                                                     \
-        } else {                                                                                \
-            check_failed++;                                                                     \
-            fprintf(stderr, "%s:%d: %s (got \"%s\", want \"%s\")\n", __FILE__, __LINE__, #got,  \
-                    check_got_ ? check_got_ : "(null)", check_want_ ? check_want_ : "(null)");  \
-        }                                                                                       \
+            check_passed++;                                                                      \
+        } else {                                                                                 \
+            check_failed++;                                                                      \
+            fprintf(stderr, "%s:%d: %s (got \"%s\", want \"%s\")\n", __FILE__, __LINE__, #got,   \
+                    check_got_ ? check_got_ : "(null)", check_want_ ? check_want_ : "(null)");   \
+        }                                                                                        \
     } while (0)
 
 /* Prints the closing line and returns the process exit code. */

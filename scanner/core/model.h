@@ -1,0 +1,228 @@
+/*
+ * The plain data model of a scan: handles, people, threads and the scan result.
+ *
+ * Value records only (no I/O, no third-party types). The database reader fills handles and
+ * threads; classify.c, people.c and signal_plan.c derive the rest. Every string is owned by
+ * the record that holds it (malloc'd, NUL-terminated, at most BS_MAX_STRING_BYTES) and freed
+ * by bs_scan_result_free.
+ */
+#ifndef BS_CORE_MODEL_H
+#define BS_CORE_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* How one message travelled (SPEC 3.1). */
+enum bs_transport {
+    BS_TRANSPORT_IMESSAGE = 0,
+    BS_TRANSPORT_SMS,
+    BS_TRANSPORT_MMS,
+    BS_TRANSPORT_RCS,
+    BS_TRANSPORT_OTHER,
+    BS_TRANSPORT_COUNT
+};
+
+/* message.service, trimmed and compared case-insensitively, before the SMS/MMS split. */
+enum bs_service {
+    BS_SERVICE_IMESSAGE = 0, /* iMessage */
+    BS_SERVICE_SATELLITE,    /* iMessageLite: Messages via satellite, still iMessage */
+    BS_SERVICE_SMS,          /* SMS; MMS is stored as SMS too */
+    BS_SERVICE_RCS,
+    BS_SERVICE_OTHER /* NULL, empty, Jabber, anything else */
+};
+
+enum bs_thread_kind {
+    BS_KIND_DIRECT = 0,
+    BS_KIND_GROUP
+};
+
+/* Transport of a whole thread (SPEC 3.2): sms covers sms and mms. */
+enum bs_thread_transport {
+    BS_THREAD_NONE = 0,
+    BS_THREAD_IMESSAGE,
+    BS_THREAD_SMS,
+    BS_THREAD_RCS,
+    BS_THREAD_OTHER,
+    BS_THREAD_MIXED
+};
+
+enum bs_risk {
+    BS_RISK_NONE = 0,
+    BS_RISK_LOW,
+    BS_RISK_MEDIUM,
+    BS_RISK_HIGH,
+    BS_RISK_CRITICAL
+};
+
+/* Reason codes (SPEC 3.4) as bits, in report order. */
+enum bs_reason {
+    BS_REASON_MIXED_PLATFORM_GROUP = 1u << 0,
+    BS_REASON_UNENCRYPTED_GROUP = 1u << 1,
+    BS_REASON_SMS_THREAD = 1u << 2,
+    BS_REASON_RCS_UNVERIFIED = 1u << 3,
+    BS_REASON_UNKNOWN_TRANSPORT = 1u << 4,
+    BS_REASON_SMS_FALLBACK = 1u << 5,
+    BS_REASON_FORCED_SMS = 1u << 6,
+    BS_REASON_MMS_ATTACHMENTS = 1u << 7,
+    BS_REASON_AUTOMATED_SENDER = 1u << 8
+};
+#define BS_REASON_COUNT 9
+
+enum bs_reachability {
+    BS_REACH_SMS_ONLY = 0,
+    BS_REACH_RCS_ONLY,
+    BS_REACH_IMESSAGE
+};
+
+/* What a handle id looks like (SPEC 3.3). */
+enum bs_id_kind {
+    BS_ID_PHONE = 0,
+    BS_ID_EMAIL,
+    BS_ID_SHORT_CODE,   /* 3-8 digits, no '+': automated */
+    BS_ID_ALPHANUMERIC, /* sender id like AMAZON: automated */
+    BS_ID_OTHER         /* empty or unrecognisable */
+};
+
+/* A date that may be unknown: seconds since the Unix epoch, truncated. */
+struct bs_date {
+    int64_t unix_seconds;
+    bool is_known;
+};
+
+struct bs_handle {
+    int64_t rowid;
+    char *id;                /* as stored; never NULL ("" when NULL in the database) */
+    char *service;           /* as stored; NULL when absent */
+    char *country;           /* lower-case ISO code as stored; NULL when absent */
+    char *person_centric_id; /* NULL when absent or empty */
+    char *normalized_id;     /* ids.c normal form; never NULL */
+    enum bs_id_kind id_kind;
+    bool is_jabber;            /* handle.service is Jabber */
+    bool has_imessage_service; /* handle.service is iMessage or iMessageLite */
+    bool has_rcs_service;
+    bool seen_imessage;       /* a message with this handle_id went over iMessage or satellite */
+    bool seen_rcs;            /* a message with this handle_id went over RCS */
+    bool registered_imessage; /* external evidence (iMessage registration cache) */
+    size_t person_index;      /* set by bs_people_build */
+};
+
+struct bs_person {
+    size_t first_handle_index; /* the handle with the lowest ROWID */
+    char *contact_name;        /* from a contact book; NULL when unknown */
+    enum bs_reachability reachability;
+    bool is_automated;
+};
+
+/* A person in one thread, with the thread's own lowest-ROWID handle for them. */
+struct bs_member {
+    size_t person_index;
+    size_t handle_index;
+};
+
+struct bs_thread {
+    int64_t chat_id;
+    char *guid;            /* "" when absent */
+    char *display_name;    /* NULL when absent or empty */
+    char *chat_identifier; /* NULL when absent */
+    int64_t style;         /* 0 when absent */
+    bool is_forced_sms;    /* chat.properties shouldForceToSMS */
+
+    /* Accumulated by the scan. sms_* are split into sms/mms once the kind is known. */
+    uint64_t imessage_count;
+    uint64_t sms_plain_count;
+    uint64_t sms_attachment_count;
+    uint64_t rcs_count;
+    uint64_t other_count;
+    uint64_t from_me_count;
+    bool has_downgraded_unencrypted; /* was_downgraded = 1 on an sms/mms/rcs row */
+    struct bs_date first_message;
+    struct bs_date last_message;
+    struct bs_date last_unencrypted;
+    uint64_t icloud_synced_count; /* ck_sync_state = 1 with a ck_record_id */
+    /* Plain SMS counted here only for the first chat of each message, so the whole-source
+     * counts can split them into sms/mms once kinds are known without double counting. */
+    uint64_t sms_plain_first_chat_count;
+
+    /* Derived (classify.c, people.c). */
+    struct bs_member *members; /* owned; sorted by person_index */
+    size_t member_count;
+    enum bs_thread_kind kind;
+    uint64_t counts[BS_TRANSPORT_COUNT];
+    enum bs_thread_transport transport;
+    unsigned reasons; /* enum bs_reason bits */
+    enum bs_risk risk;
+    size_t non_imessage_count;
+    char *name; /* display name or participant names; owned */
+};
+
+/* One row of the migrate-to-Signal list (SPEC 3.5). */
+struct bs_signal_row {
+    size_t person_index;
+    uint64_t critical_groups;
+    uint64_t risky_groups;
+    uint64_t direct_threads;
+    uint64_t unencrypted_messages;
+    struct bs_date last_unencrypted;
+    uint64_t secures;
+    size_t *thread_indexes; /* owned; the person's critical/high/medium threads */
+    size_t thread_count;
+};
+
+/* Which optional parts of the database were missing: each becomes a note. */
+struct bs_schema_notes {
+    bool lacks_handle_table;
+    bool lacks_chat_table;
+    bool lacks_chat_message_join;
+    bool lacks_chat_handle_join;
+    bool lacks_attachment_join; /* and no cache_has_attachments either */
+    bool lacks_service_column;
+    bool lacks_date_column;
+    bool lacks_item_type_column;
+};
+
+struct bs_scan_result {
+    struct bs_handle *handles; /* sorted by rowid */
+    size_t handle_count;
+    struct bs_person *persons;
+    size_t person_count;
+    struct bs_thread *threads; /* sorted by chat_id */
+    size_t thread_count;
+    struct bs_signal_row *signal_rows; /* ranked */
+    size_t signal_count;
+
+    uint64_t message_rows;               /* all rows of message */
+    uint64_t counted_messages;           /* item_type 0 (and within --since) */
+    uint64_t orphan_messages;            /* counted, in no chat */
+    uint64_t counts[BS_TRANSPORT_COUNT]; /* per counted message, orphans included */
+    uint64_t icloud_synced_messages;
+    struct bs_schema_notes notes;
+
+    /* Raw membership read from the database, before people are merged: each entry is
+     * (thread index << 32 | handle index), unique. Owned; consumed by analysis.c. */
+    uint64_t *member_pairs;
+    size_t member_pair_count;
+};
+
+/* Frees everything a result owns, and the struct's contents (not the struct). NULL-safe. */
+void bs_scan_result_clear(struct bs_scan_result *result);
+
+/* Names used in every output. Static strings. */
+const char *bs_transport_name(enum bs_transport transport);
+const char *bs_thread_transport_name(enum bs_thread_transport transport);
+const char *bs_thread_kind_name(enum bs_thread_kind kind);
+const char *bs_risk_name(enum bs_risk risk);
+const char *bs_reachability_name(enum bs_reachability reachability);
+/* Code of the reason at bit position index (0..BS_REASON_COUNT-1). */
+const char *bs_reason_code(unsigned index);
+/* Parses "critical", "high", "medium", "low", "none"; false when unknown. */
+bool bs_risk_parse(const char *text, enum bs_risk *out);
+
+/* The name shown for a person: contact name, else the id of their lowest-ROWID handle.
+ * Borrowed from result. */
+const char *bs_person_name(const struct bs_scan_result *result, size_t person_index);
+
+/* Unencrypted messages of a thread: sms + mms + rcs + other. */
+uint64_t bs_thread_unencrypted(const struct bs_thread *thread);
+
+#endif

@@ -1,0 +1,46 @@
+/*
+ * One whole scan: decides what SOURCE is (SPEC 2), opens it as evidence, reads the Messages
+ * database and derives the model. The CLI calls this and then writes the reports.
+ */
+#ifndef BS_CORE_SCAN_H
+#define BS_CORE_SCAN_H
+
+#include "core/analysis.h"
+#include "core/model.h"
+#include "core/sms_store.h"
+#include "core/sqlite_db.h"
+#include "core/status.h"
+
+enum bs_source_kind {
+    BS_SOURCE_DATABASE = 0, /* a bare sms.db or chat.db */
+    BS_SOURCE_BACKUP        /* an iPhone backup folder */
+};
+
+struct bs_scan_request {
+    const char *source_path;
+    const char *default_country; /* "us" when NULL */
+    struct bs_date since;        /* unknown = every message */
+    struct bs_sqlite_open_options open;
+    const struct bs_name_source *names; /* contact names; may be NULL */
+    void (*on_progress)(uint64_t done, uint64_t total, void *context);
+    void *progress_context;
+};
+
+struct bs_scan_report {
+    enum bs_source_kind source_kind;
+    struct bs_scan_result result;
+};
+
+/* Scans request->source_path into *report (zero it first). Errors say what is wrong with the
+ * source: BS_ERR_NOT_FOUND, BS_ERR_FORMAT, BS_ERR_UNSUPPORTED, BS_ERR_UNSAFE, BS_ERR_IO,
+ * BS_ERR_INTERRUPTED, BS_ERR_NOMEM. On failure *report is cleared. */
+enum bs_status bs_scan_run(const struct bs_scan_request *request, struct bs_scan_report *report,
+                           struct bs_error *err);
+
+/* Frees what a report owns. NULL-safe. */
+void bs_scan_report_clear(struct bs_scan_report *report);
+
+/* "Messages database" / "iPhone backup". Static string. */
+const char *bs_source_kind_name(enum bs_source_kind kind);
+
+#endif
