@@ -1,0 +1,47 @@
+/* stderr diagnostics of diag.h. */
+#include "cli/diag.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "core/text.h"
+
+static void emit(const char *level, const char *fmt, va_list args)
+{
+    struct bs_strbuf safe = {0};
+    va_list copy;
+    va_copy(copy, args);
+    int needed = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    if (needed >= 0) {
+        char line[2048];
+        (void)vsnprintf(line, sizeof(line), fmt, args);
+        bs_strbuf_append_safe(&safe, line);
+    }
+    (void)fprintf(stderr, "bubblescan: %s: %s\n", level, bs_strbuf_str(&safe));
+    bs_strbuf_free(&safe);
+}
+
+void cli_error(const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    emit("error", fmt, args);
+    va_end(args);
+}
+
+void cli_warning(const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    emit("warning", fmt, args);
+    va_end(args);
+}
+
+void cli_note(const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    emit("note", fmt, args);
+    va_end(args);
+}

@@ -1,0 +1,172 @@
+/* Option parsing and the --help text (see options.h). */
+#include "cli/options.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <getopt.h>
+
+#include "cli/diag.h"
+#include "core/classify.h"
+#include "core/ids.h"
+
+enum long_only {
+    OPT_CSV = 256,
+    OPT_SIGNAL,
+    OPT_ALL,
+    OPT_FAIL_ON,
+    OPT_SINCE,
+    OPT_COUNTRY
+};
+
+static const struct option long_options[] = {
+    {"csv", required_argument, NULL, OPT_CSV},
+    {"signal", required_argument, NULL, OPT_SIGNAL},
+    {"all", no_argument, NULL, OPT_ALL},
+    {"fail-on", required_argument, NULL, OPT_FAIL_ON},
+    {"since", required_argument, NULL, OPT_SINCE},
+    {"country", required_argument, NULL, OPT_COUNTRY},
+    {"quiet", no_argument, NULL, 'q'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+void cli_options_print_help(void)
+{
+    fputs("Usage: bubblescan [OPTIONS] SOURCE\n"
+          "\n"
+          "Finds the conversations in an iPhone or Mac Messages database where end-to-end\n"
+          "encryption does not hold (SMS, MMS, RCS, and group chats that one member not on\n"
+          "iMessage drops to MMS), who breaks it, and who to move to Signal. Reads metadata\n"
+          "only; never message text. The source is opened read-only and never changed.\n"
+          "\n"
+          "SOURCE is an iPhone sms.db or a Mac chat.db (a -wal file beside it is applied\n"
+          "on a private copy).\n"
+          "\n"
+          "Outputs (FILE '-' is standard output; files are created mode 0600 and appear\n"
+          "only when the scan succeeds):\n"
+          "  --csv FILE        risky threads as CSV (every thread with --all)\n"
+          "  --signal FILE     the migrate-to-Signal list as CSV\n"
+          "  --all             list every thread in --csv, not only risky ones\n"
+          "\n"
+          "Scan:\n"
+          "  --since DATE      count only messages on or after DATE (YYYY-MM-DD, UTC)\n"
+          "  --country CC      country for numbers stored without one (ISO code; default us)\n"
+          "  --fail-on RISK    exit 1 when a thread is at RISK or above\n"
+          "                    (critical, high, medium, low, none)\n"
+          "  -q, --quiet       no progress on stderr\n"
+          "  -h, --help        this help\n"
+          "  -V, --version     the version\n"
+          "\n"
+          "Exit status: 0 scan completed, 1 --fail-on matched, 2 usage error,\n"
+          "3 source missing, unreadable, unsupported or corrupt, 4 encrypted backup without\n"
+          "the right password, 5 an output could not be written.\n"
+          "Colour only on a terminal, never when NO_COLOR is set.\n",
+          stdout);
+}
+
+static bool parse_country(const char *text, const char **out)
+{
+    static char country[3];
+    if (text == NULL || strlen(text) != 2 || bs_ids_calling_code(text) == NULL) {
+        return false;
+    }
+    for (int i = 0; i < 2; i++) {
+        char c = text[i];
+        country[i] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    }
+    country[2] = '\0';
+    *out = country;
+    return true;
+}
+
+static bool apply_option(int option, const char *value, struct cli_options *options)
+{
+    switch (option) {
+    case OPT_CSV:
+        options->csv_path = value;
+        return true;
+    case OPT_SIGNAL:
+        options->signal_path = value;
+        return true;
+    case OPT_ALL:
+        options->all_threads = true;
+        return true;
+    case OPT_FAIL_ON:
+        options->has_fail_on = true;
+        if (!bs_risk_parse(value, &options->fail_on)) {
+            cli_error("--fail-on: '%s' is not a risk; use critical, high, medium, low or none",
+                      value);
+            return false;
+        }
+        return true;
+    case OPT_SINCE:
+        if (!bs_date_parse(value, &options->since)) {
+            cli_error("--since: '%s' is not a date; use YYYY-MM-DD", value);
+            return false;
+        }
+        return true;
+    case OPT_COUNTRY:
+        if (!parse_country(value, &options->country)) {
+            cli_error("--country: '%s' is not a known two-letter country code (us, gb, de...)",
+                      value);
+            return false;
+        }
+        return true;
+    case 'q':
+        options->quiet = true;
+        return true;
+    case 'h':
+        options->show_help = true;
+        return true;
+    case 'V':
+        options->show_version = true;
+        return true;
+    default:
+        return false; /* getopt_long already said what was wrong */
+    }
+}
+
+static bool same_output(const char *a, const char *b)
+{
+    return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
+bool cli_options_parse(int argc, char **argv, struct cli_options *options)
+{
+    memset(options, 0, sizeof(*options));
+    options->country = "us";
+    opterr = 0;
+    int option;
+    while ((option = getopt_long(argc, argv, ":qhV", long_options, NULL)) != -1) {
+        if (option == '?') {
+            cli_error("unknown option '%s'; see bubblescan --help", argv[optind - 1]);
+            return false;
+        }
+        if (option == ':') {
+            cli_error("option '%s' needs a value; see bubblescan --help", argv[optind - 1]);
+            return false;
+        }
+        if (!apply_option(option, optarg, options)) {
+            return false;
+        }
+    }
+    if (options->show_help || options->show_version) {
+        return true;
+    }
+    if (optind >= argc) {
+        cli_error("no SOURCE given; usage: bubblescan [OPTIONS] SOURCE (see --help)");
+        return false;
+    }
+    if (optind + 1 < argc) {
+        cli_error("one SOURCE only, got also '%s'; see bubblescan --help", argv[optind + 1]);
+        return false;
+    }
+    options->source_path = argv[optind];
+    if (same_output(options->csv_path, options->signal_path)) {
+        cli_error("--csv and --signal name the same file '%s'", options->csv_path);
+        return false;
+    }
+    return true;
+}

@@ -1,0 +1,216 @@
+/* The run of run.h. */
+#include "cli/run.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cleanup.h"
+#include "cli/diag.h"
+#include "cli/output_file.h"
+#include "core/report_csv.h"
+#include "core/report_text.h"
+#include "core/scan.h"
+
+#ifndef BS_VERSION
+#define BS_VERSION "0.0.0"
+#endif
+
+/* Signal rows the summary shows. */
+#define SUMMARY_SIGNAL_ROWS 5
+/* Progress appears only for work that has lasted this long, and refreshes this often. */
+#define PROGRESS_DELAY_SECONDS   1.0
+#define PROGRESS_REFRESH_SECONDS 0.2
+
+struct progress {
+    double started;
+    double last_drawn;
+    bool drawn;
+};
+
+static double now_seconds(void)
+{
+    struct timespec now;
+    (void)clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+}
+
+static void on_progress(uint64_t done, uint64_t total, void *context)
+{
+    struct progress *progress = context;
+    double now = now_seconds();
+    if (now - progress->started < PROGRESS_DELAY_SECONDS ||
+        now - progress->last_drawn < PROGRESS_REFRESH_SECONDS || total == 0) {
+        return;
+    }
+    progress->last_drawn = now;
+    progress->drawn = true;
+    double fraction = done >= total ? 1.0 : (double)done / (double)total;
+    double rate = (double)done / (now - progress->started);
+    double remaining = rate > 0 ? (double)(total - (done < total ? done : total)) / rate : 0;
+    char bar[21];
+    int filled = (int)(fraction * 20);
+    for (int i = 0; i < 20; i++) {
+        bar[i] = i < filled ? '#' : '.';
+    }
+    bar[20] = '\0';
+    (void)fprintf(stderr, "\r\x1b[Kscanning messages [%s] %3d%%  %.0fk rows/s  about %.0fs left",
+                  bar, (int)(fraction * 100), rate / 1000, remaining);
+    (void)fflush(stderr);
+}
+
+static void progress_end(struct progress *progress)
+{
+    if (progress->drawn) {
+        (void)fputs("\r\x1b[K", stderr);
+        (void)fflush(stderr);
+    }
+}
+
+static int exit_for_source_error(const struct cli_options *options, const struct bs_error *err)
+{
+    const char *advice = "";
+    int code = CLI_EXIT_SOURCE;
+    switch (err->status) {
+    case BS_ERR_NOT_FOUND:
+        advice = "; check the path";
+        break;
+    case BS_ERR_FORMAT:
+        advice = "; give an iPhone sms.db or a Mac chat.db";
+        break;
+    case BS_ERR_IO:
+        advice = "; check that it is readable";
+        break;
+    case BS_ERR_PASSWORD:
+        code = CLI_EXIT_PASSWORD;
+        break;
+    case BS_ERR_INTERRUPTED:
+        code = 130;
+        break;
+    default:
+        break;
+    }
+    cli_error("%s: %s%s", options->source_path, err->message, advice);
+    return code;
+}
+
+/* Writes every requested output to a temporary file, then puts them all in place: either all
+ * appear or none. */
+static int write_outputs(const struct cli_options *options, const struct bs_scan_result *result)
+{
+    struct cli_output outputs[2];
+    const char *targets[2] = {options->csv_path, options->signal_path};
+    size_t opened = 0;
+    bool ok = true;
+    for (size_t i = 0; i < 2 && ok; i++) {
+        if (targets[i] == NULL) {
+            continue;
+        }
+        struct cli_output *output = &outputs[opened];
+        ok = cli_output_open(output, targets[i]);
+        opened += ok ? 1 : 0;
+        if (!ok) {
+            cli_output_discard(output);
+            break;
+        }
+        struct bs_error err = {BS_OK, ""};
+        enum bs_status status =
+            i == 0 ? bs_report_csv_threads(result, options->all_threads, output->stream, &err)
+                   : bs_report_csv_signal(result, output->stream, &err);
+        if (status != BS_OK) {
+            cli_error("%s: %s", targets[i], err.message);
+            ok = false;
+        }
+        ok = cli_output_finish(output) && ok;
+    }
+    for (size_t i = 0; i < opened && ok; i++) {
+        ok = cli_output_commit(&outputs[i]);
+    }
+    for (size_t i = 0; i < opened; i++) {
+        cli_output_discard(&outputs[i]);
+    }
+    return ok ? CLI_EXIT_OK : CLI_EXIT_OUTPUT;
+}
+
+static bool is_stdout(const char *path)
+{
+    return path != NULL && strcmp(path, "-") == 0;
+}
+
+static bool print_summary(const struct cli_options *options, const struct bs_scan_report *report)
+{
+    const char *no_colour = getenv("NO_COLOR");
+    struct bs_report_context context = {
+        .version = BS_VERSION,
+        .source_label = options->source_path,
+        .source_kind = bs_source_kind_name(report->source_kind),
+        .since = options->since,
+        .use_colour = isatty(STDOUT_FILENO) && (no_colour == NULL || no_colour[0] == '\0'),
+        .signal_rows_shown = SUMMARY_SIGNAL_ROWS,
+    };
+    struct bs_strbuf summary = {0};
+    bs_report_text_summary(&report->result, &context, &summary);
+    bool ok = !summary.failed && fputs(bs_strbuf_str(&summary), stdout) >= 0 && fflush(stdout) == 0;
+    bs_strbuf_free(&summary);
+    if (!ok) {
+        cli_error("standard output: the summary could not be written");
+    }
+    return ok;
+}
+
+static bool has_thread_at(const struct bs_scan_result *result, enum bs_risk risk)
+{
+    for (size_t i = 0; i < result->thread_count; i++) {
+        if (result->threads[i].risk >= risk) {
+            return true;
+        }
+    }
+    return false;
+}
+
+int cli_run(const struct cli_options *options)
+{
+    cli_cleanup_install();
+    struct progress progress = {now_seconds(), 0, false};
+    bool show_progress = !options->quiet && isatty(STDERR_FILENO);
+    const char *temp_root = getenv("TMPDIR");
+    struct bs_scan_request request = {
+        .source_path = options->source_path,
+        .default_country = options->country,
+        .since = options->since,
+        .open =
+            {
+                .temp_root = temp_root != NULL && temp_root[0] != '\0' ? temp_root : "/tmp",
+                .on_private_dir = cli_cleanup_add_private_dir,
+                .interrupt_flag = &cli_interrupted,
+            },
+        .on_progress = show_progress ? on_progress : NULL,
+        .progress_context = &progress,
+    };
+    struct bs_scan_report report;
+    memset(&report, 0, sizeof(report));
+    struct bs_error err = {BS_OK, ""};
+    enum bs_status status = bs_scan_run(&request, &report, &err);
+    progress_end(&progress);
+    if (status != BS_OK) {
+        return exit_for_source_error(options, &err);
+    }
+    const char *notes[16];
+    size_t note_count = bs_report_text_notes(&report.result, notes, 16);
+    for (size_t i = 0; i < note_count; i++) {
+        cli_note("%s: %s", options->source_path, notes[i]);
+    }
+    int code = write_outputs(options, &report.result);
+    if (code == CLI_EXIT_OK && !is_stdout(options->csv_path) && !is_stdout(options->signal_path) &&
+        !print_summary(options, &report)) {
+        code = CLI_EXIT_OUTPUT;
+    }
+    if (code == CLI_EXIT_OK && options->has_fail_on &&
+        has_thread_at(&report.result, options->fail_on)) {
+        code = CLI_EXIT_RISK_FOUND;
+    }
+    bs_scan_report_clear(&report);
+    return code;
+}
