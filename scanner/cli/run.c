@@ -96,31 +96,56 @@ static int exit_for_source_error(const struct cli_options *options, const struct
     return code;
 }
 
+/* One output file: the path asked for (NULL when not asked) and what writes it. */
+struct output_kind {
+    const char *target;
+    enum bs_status (*write)(const struct bs_scan_report *report, const struct cli_options *options,
+                            FILE *out, struct bs_error *err);
+};
+
+static enum bs_status write_threads_csv(const struct bs_scan_report *report,
+                                        const struct cli_options *options, FILE *out,
+                                        struct bs_error *err)
+{
+    return bs_report_csv_threads(&report->result, options->all_threads, out, err);
+}
+
+static enum bs_status write_signal_csv(const struct bs_scan_report *report,
+                                       const struct cli_options *options, FILE *out,
+                                       struct bs_error *err)
+{
+    (void)options;
+    return bs_report_csv_signal(&report->result, out, err);
+}
+
 /* Writes every requested output to a temporary file, then puts them all in place: either all
  * appear or none. */
-static int write_outputs(const struct cli_options *options, const struct bs_scan_result *result)
+static int write_outputs(const struct cli_options *options, const struct bs_scan_report *report)
 {
-    struct cli_output outputs[2];
-    const char *targets[2] = {options->csv_path, options->signal_path};
+    const struct output_kind kinds[] = {
+        {options->csv_path, write_threads_csv},
+        {options->signal_path, write_signal_csv},
+    };
+    enum {
+        KIND_COUNT = sizeof(kinds) / sizeof(kinds[0])
+    };
+    struct cli_output outputs[KIND_COUNT];
     size_t opened = 0;
     bool ok = true;
-    for (size_t i = 0; i < 2 && ok; i++) {
-        if (targets[i] == NULL) {
+    for (size_t i = 0; i < KIND_COUNT && ok; i++) {
+        if (kinds[i].target == NULL) {
             continue;
         }
         struct cli_output *output = &outputs[opened];
-        ok = cli_output_open(output, targets[i]);
-        opened += ok ? 1 : 0;
+        ok = cli_output_open(output, kinds[i].target);
         if (!ok) {
             cli_output_discard(output);
             break;
         }
+        opened++;
         struct bs_error err = {BS_OK, ""};
-        enum bs_status status =
-            i == 0 ? bs_report_csv_threads(result, options->all_threads, output->stream, &err)
-                   : bs_report_csv_signal(result, output->stream, &err);
-        if (status != BS_OK) {
-            cli_error("%s: %s", targets[i], err.message);
+        if (kinds[i].write(report, options, output->stream, &err) != BS_OK) {
+            cli_error("%s: %s", kinds[i].target, err.message);
             ok = false;
         }
         ok = cli_output_finish(output) && ok;
@@ -202,7 +227,7 @@ int cli_run(const struct cli_options *options)
     for (size_t i = 0; i < note_count; i++) {
         cli_note("%s: %s", options->source_path, notes[i]);
     }
-    int code = write_outputs(options, &report.result);
+    int code = write_outputs(options, &report);
     if (code == CLI_EXIT_OK && !is_stdout(options->csv_path) && !is_stdout(options->signal_path) &&
         !print_summary(options, &report)) {
         code = CLI_EXIT_OUTPUT;

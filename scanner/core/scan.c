@@ -70,5 +70,6 @@ void bs_scan_report_clear(struct bs_scan_report *report)
 {
     if (report != NULL) {
         bs_scan_result_clear(&report->result);
+        bs_backup_facts_clear(&report->backup);
     }
 }

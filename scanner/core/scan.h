@@ -6,6 +6,7 @@
 #define BS_CORE_SCAN_H
 
 #include "core/analysis.h"
+#include "core/findings.h"
 #include "core/model.h"
 #include "core/sms_store.h"
 #include "core/sqlite_db.h"
@@ -29,6 +30,7 @@ struct bs_scan_request {
 struct bs_scan_report {
     enum bs_source_kind source_kind;
     struct bs_scan_result result;
+    struct bs_backup_facts backup; /* is_backup false for a bare database */
 };
 
 /* Scans request->source_path into *report (zero it first). Errors say what is wrong with the
