@@ -22,7 +22,7 @@ static enum bs_status scan_database(const struct bs_scan_request *request,
     if (status != BS_OK) {
         goto done;
     }
-    status = bs_sqlite_db_open_file(request->source_path, &request->open, &db, err);
+    status = bs_sqlite_db_open_file(request->source_path, NULL, &request->open, &db, err);
     if (status != BS_OK) {
         goto done;
     }

@@ -194,12 +194,14 @@ static void remove_private_dir(const char *dir)
     (void)rmdir(dir);
 }
 
-static bool has_nonempty_wal(const char *path)
+/* The WAL to apply: wal_path when given, else "<path>-wal" when it exists and is not empty;
+ * false when there is none (or the name does not fit). */
+static bool find_wal(const char *path, const char *wal_path, char *out, size_t out_size)
 {
-    char wal[4096];
-    int n = snprintf(wal, sizeof(wal), "%s-wal", path);
+    int n = wal_path != NULL ? snprintf(out, out_size, "%s", wal_path)
+                             : snprintf(out, out_size, "%s-wal", path);
     struct stat info;
-    return n > 0 && (size_t)n < sizeof(wal) && stat(wal, &info) == 0 && S_ISREG(info.st_mode) &&
+    return n > 0 && (size_t)n < out_size && stat(out, &info) == 0 && S_ISREG(info.st_mode) &&
            info.st_size > 0;
 }
 
@@ -220,12 +222,12 @@ static char *immutable_uri(const char *path)
 }
 
 static enum bs_status open_private_copy(struct bs_sqlite_db *db, const char *path,
+                                        const char *src_wal,
                                         const struct bs_sqlite_open_options *options,
                                         char *copy_path, size_t copy_size, struct bs_error *err)
 {
     const char *root = options != NULL && options->temp_root != NULL ? options->temp_root : "/tmp";
     char dir[4096];
-    char src_wal[4096];
     char dst_wal[4096];
     struct bs_strbuf template = {0};
     bs_strbuf_appendf(&template, "%s/bubblescan-", root);
@@ -249,10 +251,8 @@ static enum bs_status open_private_copy(struct bs_sqlite_db *db, const char *pat
         options->on_private_dir(dir, options->context);
     }
     int a = snprintf(copy_path, copy_size, "%s/%s", dir, BS_SQLITE_PRIVATE_NAME);
-    int b = snprintf(src_wal, sizeof(src_wal), "%s-wal", path);
     int c = snprintf(dst_wal, sizeof(dst_wal), "%s-wal", copy_path);
-    if (a < 0 || b < 0 || c < 0 || (size_t)a >= copy_size || (size_t)b >= sizeof(src_wal) ||
-        (size_t)c >= sizeof(dst_wal)) {
+    if (a < 0 || c < 0 || (size_t)a >= copy_size || (size_t)c >= sizeof(dst_wal)) {
         return bs_error_set(err, BS_ERR_IO, "path too long");
     }
     enum bs_status status = copy_file(path, copy_path, err);
@@ -262,7 +262,7 @@ static enum bs_status open_private_copy(struct bs_sqlite_db *db, const char *pat
     return status;
 }
 
-enum bs_status bs_sqlite_db_open_file(const char *path,
+enum bs_status bs_sqlite_db_open_file(const char *path, const char *wal_path,
                                       const struct bs_sqlite_open_options *options,
                                       struct bs_sqlite_db **out, struct bs_error *err)
 {
@@ -287,9 +287,10 @@ enum bs_status bs_sqlite_db_open_file(const char *path,
         goto done;
     }
     int rc;
-    if (has_nonempty_wal(path)) {
+    char wal[4096];
+    if (find_wal(path, wal_path, wal, sizeof(wal))) {
         char copy_path[4096];
-        status = open_private_copy(db, path, options, copy_path, sizeof(copy_path), err);
+        status = open_private_copy(db, path, wal, options, copy_path, sizeof(copy_path), err);
         if (status != BS_OK) {
             goto done;
         }

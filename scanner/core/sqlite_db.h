@@ -37,10 +37,12 @@ struct bs_sqlite_open_options {
 /* Name of the copy inside the private folder (see on_private_dir). */
 #define BS_SQLITE_PRIVATE_NAME "evidence.db"
 
-/* Opens the database file at path read-only (see the file comment). Caller owns *out;
- * close with bs_sqlite_db_close, which also removes any private copy. BS_ERR_NOT_FOUND,
- * BS_ERR_IO, BS_ERR_FORMAT (not a SQLite database). */
-enum bs_status bs_sqlite_db_open_file(const char *path,
+/* Opens the database file at path read-only (see the file comment). Its WAL is wal_path
+ * when given (a backup stores sms.db-wal under its own name), else "<path>-wal" when that
+ * exists and is not empty. Caller owns *out; close with bs_sqlite_db_close, which also
+ * removes any private copy. BS_ERR_NOT_FOUND, BS_ERR_IO, BS_ERR_FORMAT (not a SQLite
+ * database). */
+enum bs_status bs_sqlite_db_open_file(const char *path, const char *wal_path,
                                       const struct bs_sqlite_open_options *options,
                                       struct bs_sqlite_db **out, struct bs_error *err);
 
