@@ -6,6 +6,9 @@
 
 #include "core/text.h"
 
+/* The attribute lets clang check callers' formats (-Wformat-nonliteral under -Werror). */
+static void emit(const char *level, const char *fmt, va_list args) BS_PRINTF(2, 0);
+
 static void emit(const char *level, const char *fmt, va_list args)
 {
     struct bs_strbuf safe = {0};

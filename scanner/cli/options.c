@@ -16,16 +16,24 @@ enum long_only {
     OPT_ALL,
     OPT_FAIL_ON,
     OPT_SINCE,
-    OPT_COUNTRY
+    OPT_COUNTRY,
+    OPT_CONTACTS,
+    OPT_JSON,
+    OPT_HTML,
+    OPT_REDACT
 };
 
 static const struct option long_options[] = {
     {"csv", required_argument, NULL, OPT_CSV},
     {"signal", required_argument, NULL, OPT_SIGNAL},
+    {"json", required_argument, NULL, OPT_JSON},
+    {"html", required_argument, NULL, OPT_HTML},
+    {"redact", no_argument, NULL, OPT_REDACT},
     {"all", no_argument, NULL, OPT_ALL},
     {"fail-on", required_argument, NULL, OPT_FAIL_ON},
     {"since", required_argument, NULL, OPT_SINCE},
     {"country", required_argument, NULL, OPT_COUNTRY},
+    {"contacts", required_argument, NULL, OPT_CONTACTS},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -41,18 +49,26 @@ void cli_options_print_help(void)
           "iMessage drops to MMS), who breaks it, and who to move to Signal. Reads metadata\n"
           "only; never message text. The source is opened read-only and never changed.\n"
           "\n"
-          "SOURCE is an iPhone sms.db or a Mac chat.db (a -wal file beside it is applied\n"
-          "on a private copy).\n"
+          "SOURCE is an iPhone backup folder (as Finder, iTunes or idevicebackup2 wrote it:\n"
+          "unencrypted, iOS 4 or later), an iPhone sms.db or a Mac chat.db (a -wal file\n"
+          "beside it is applied on a private copy). A backup also gives device facts,\n"
+          "where messages sit unencrypted at rest, and contact names from its AddressBook.\n"
           "\n"
           "Outputs (FILE '-' is standard output; files are created mode 0600 and appear\n"
           "only when the scan succeeds):\n"
           "  --csv FILE        risky threads as CSV (every thread with --all)\n"
           "  --signal FILE     the migrate-to-Signal list as CSV\n"
-          "  --all             list every thread in --csv, not only risky ones\n"
+          "  --json FILE       everything as JSON: findings, counts, threads, Signal list\n"
+          "  --html FILE       a self-contained page with charts, to read or share\n"
+          "  --all             list every thread in --csv and --html, not only risky ones\n"
+          "  --redact          every name, number and group in every output replaced by a\n"
+          "                    stable pseudonym (Person 7, Group 3, +1...67), for sharing\n"
           "\n"
           "Scan:\n"
           "  --since DATE      count only messages on or after DATE (YYYY-MM-DD, UTC)\n"
-          "  --country CC      country for numbers stored without one (ISO code; default us)\n"
+          "  --country CC      country of numbers stored without one (ISO code; default us)\n"
+          "  --contacts FILE   names from a contact book (an iPhone AddressBook.sqlitedb,\n"
+          "                    a Mac AddressBook-v22.abcddb), instead of the backup's own\n"
           "  --fail-on RISK    exit 1 when a thread is at RISK or above\n"
           "                    (critical, high, medium, low, none)\n"
           "  -q, --quiet       no progress on stderr\n"
@@ -93,6 +109,15 @@ static bool apply_option(int option, const char *value, struct cli_options *opti
     case OPT_ALL:
         options->all_threads = true;
         return true;
+    case OPT_JSON:
+        options->json_path = value;
+        return true;
+    case OPT_HTML:
+        options->html_path = value;
+        return true;
+    case OPT_REDACT:
+        options->redact = true;
+        return true;
     case OPT_FAIL_ON:
         options->has_fail_on = true;
         if (!bs_risk_parse(value, &options->fail_on)) {
@@ -113,6 +138,9 @@ static bool apply_option(int option, const char *value, struct cli_options *opti
                       value);
             return false;
         }
+        return true;
+    case OPT_CONTACTS:
+        options->contacts_path = value;
         return true;
     case 'q':
         options->quiet = true;
@@ -140,6 +168,11 @@ bool cli_options_parse(int argc, char **argv, struct cli_options *options)
     opterr = 0;
     int option;
     while ((option = getopt_long(argc, argv, ":qhV", long_options, NULL)) != -1) {
+        if (option == '?' && optopt != 0) {
+            /* A short option: optind may still point into its group ("-Zq"). */
+            cli_error("unknown option '-%c'; see bubblescan --help", optopt);
+            return false;
+        }
         if (option == '?') {
             cli_error("unknown option '%s'; see bubblescan --help", argv[optind - 1]);
             return false;
@@ -164,9 +197,22 @@ bool cli_options_parse(int argc, char **argv, struct cli_options *options)
         return false;
     }
     options->source_path = argv[optind];
-    if (same_output(options->csv_path, options->signal_path)) {
-        cli_error("--csv and --signal name the same file '%s'", options->csv_path);
-        return false;
+    const struct {
+        const char *option;
+        const char *path;
+    } outputs[] = {{"--csv", options->csv_path},
+                   {"--signal", options->signal_path},
+                   {"--json", options->json_path},
+                   {"--html", options->html_path}};
+    size_t output_count = sizeof(outputs) / sizeof(outputs[0]);
+    for (size_t i = 0; i < output_count; i++) {
+        for (size_t j = i + 1; j < output_count; j++) {
+            if (same_output(outputs[i].path, outputs[j].path)) {
+                cli_error("%s and %s name the same file '%s'", outputs[i].option, outputs[j].option,
+                          outputs[i].path);
+                return false;
+            }
+        }
     }
     return true;
 }

@@ -12,6 +12,9 @@ struct cli_options {
     const char *source_path;
     const char *csv_path;    /* --csv; "-" is stdout; NULL when not asked */
     const char *signal_path; /* --signal */
+    const char *json_path;   /* --json */
+    const char *html_path;   /* --html */
+    bool redact;             /* --redact: pseudonyms for every name and id */
     bool all_threads;        /* --all */
     bool has_fail_on;
     enum bs_risk fail_on; /* --fail-on */
@@ -20,6 +23,8 @@ struct cli_options {
     bool quiet;           /* --quiet: no progress */
     bool show_help;
     bool show_version;
+
+    const char *contacts_path; /* --contacts: a contact book naming people */
 };
 
 /* Exit status of SPEC 5. */

@@ -10,7 +10,11 @@
 #include "cli/cleanup.h"
 #include "cli/diag.h"
 #include "cli/output_file.h"
+#include "core/contacts.h"
+#include "core/redact.h"
 #include "core/report_csv.h"
+#include "core/report_html.h"
+#include "core/report_json.h"
 #include "core/report_text.h"
 #include "core/scan.h"
 
@@ -96,6 +100,25 @@ static int exit_for_source_error(const struct cli_options *options, const struct
     return code;
 }
 
+/* --contacts could not be read: exit 3 (SPEC 5: a source missing, unreadable or corrupt),
+ * naming that file. */
+static int exit_for_contacts_error(const struct cli_options *options, const struct bs_error *err)
+{
+    const char *advice = "";
+    switch (err->status) {
+    case BS_ERR_NOT_FOUND:
+        advice = "; check the --contacts path";
+        break;
+    case BS_ERR_IO:
+        advice = "; check that it is readable";
+        break;
+    default:
+        break;
+    }
+    cli_error("--contacts %s: %s%s", options->contacts_path, err->message, advice);
+    return err->status == BS_ERR_INTERRUPTED ? 130 : CLI_EXIT_SOURCE;
+}
+
 /* One output file: the path asked for (NULL when not asked) and what writes it. */
 struct output_kind {
     const char *target;
@@ -118,6 +141,38 @@ static enum bs_status write_signal_csv(const struct bs_scan_report *report,
     return bs_report_csv_signal(&report->result, out, err);
 }
 
+static const char *source_label(const struct cli_options *options)
+{
+    return options->redact ? bs_redact_source_label : options->source_path;
+}
+
+static enum bs_status write_json_report(const struct bs_scan_report *report,
+                                        const struct cli_options *options, FILE *out,
+                                        struct bs_error *err)
+{
+    struct bs_report_json_context context = {
+        .version = BS_VERSION,
+        .source_label = options->redact ? NULL : options->source_path,
+        .since = options->since,
+        .is_redacted = options->redact,
+    };
+    return bs_report_json_write(report, &context, out, err);
+}
+
+static enum bs_status write_html_report(const struct bs_scan_report *report,
+                                        const struct cli_options *options, FILE *out,
+                                        struct bs_error *err)
+{
+    struct bs_report_html_context context = {
+        .version = BS_VERSION,
+        .source_label = source_label(options),
+        .since = options->since,
+        .all_threads = options->all_threads,
+        .is_redacted = options->redact,
+    };
+    return bs_report_html_write(report, &context, out, err);
+}
+
 /* Writes every requested output to a temporary file, then puts them all in place: either all
  * appear or none. */
 static int write_outputs(const struct cli_options *options, const struct bs_scan_report *report)
@@ -125,6 +180,8 @@ static int write_outputs(const struct cli_options *options, const struct bs_scan
     const struct output_kind kinds[] = {
         {options->csv_path, write_threads_csv},
         {options->signal_path, write_signal_csv},
+        {options->json_path, write_json_report},
+        {options->html_path, write_html_report},
     };
     enum {
         KIND_COUNT = sizeof(kinds) / sizeof(kinds[0])
@@ -169,11 +226,12 @@ static bool print_summary(const struct cli_options *options, const struct bs_sca
     const char *no_colour = getenv("NO_COLOR");
     struct bs_report_context context = {
         .version = BS_VERSION,
-        .source_label = options->source_path,
+        .source_label = source_label(options),
         .source_kind = bs_source_kind_name(report->source_kind),
         .since = options->since,
         .use_colour = isatty(STDOUT_FILENO) && (no_colour == NULL || no_colour[0] == '\0'),
         .signal_rows_shown = SUMMARY_SIGNAL_ROWS,
+        .backup = &report->backup,
     };
     struct bs_strbuf summary = {0};
     bs_report_text_summary(&report->result, &context, &summary);
@@ -217,7 +275,18 @@ int cli_run(const struct cli_options *options)
     struct bs_scan_report report;
     memset(&report, 0, sizeof(report));
     struct bs_error err = {BS_OK, ""};
+    struct bs_contacts *contacts = NULL;
+    struct bs_name_source names;
+    if (options->contacts_path != NULL) {
+        if (bs_contacts_read_file(options->contacts_path, options->country, &request.open,
+                                  &contacts, &err) != BS_OK) {
+            return exit_for_contacts_error(options, &err);
+        }
+        names = bs_contacts_name_source(contacts);
+        request.names = &names;
+    }
     enum bs_status status = bs_scan_run(&request, &report, &err);
+    bs_contacts_free(contacts); /* the scan copied the names it used */
     progress_end(&progress);
     if (status != BS_OK) {
         return exit_for_source_error(options, &err);
@@ -227,9 +296,18 @@ int cli_run(const struct cli_options *options)
     for (size_t i = 0; i < note_count; i++) {
         cli_note("%s: %s", options->source_path, notes[i]);
     }
+    for (size_t i = 0; i < report.backup.warning_count; i++) {
+        cli_warning("%s: %s", options->source_path, report.backup.warnings[i]);
+    }
+    if (options->redact && bs_redact_report(&report, &err) != BS_OK) {
+        cli_error("%s", err.message);
+        bs_scan_report_clear(&report);
+        return CLI_EXIT_OUTPUT;
+    }
     int code = write_outputs(options, &report);
-    if (code == CLI_EXIT_OK && !is_stdout(options->csv_path) && !is_stdout(options->signal_path) &&
-        !print_summary(options, &report)) {
+    bool summary_on_stdout = !is_stdout(options->csv_path) && !is_stdout(options->signal_path) &&
+                             !is_stdout(options->json_path) && !is_stdout(options->html_path);
+    if (code == CLI_EXIT_OK && summary_on_stdout && !print_summary(options, &report)) {
         code = CLI_EXIT_OUTPUT;
     }
     if (code == CLI_EXIT_OK && options->has_fail_on &&

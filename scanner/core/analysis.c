@@ -9,6 +9,7 @@
 
 #include "core/classify.h"
 #include "core/ids.h"
+#include "core/limits.h"
 #include "core/signal_plan.h"
 #include "core/text.h"
 
@@ -92,8 +93,10 @@ static enum bs_status build_people(struct bs_scan_result *result,
     enum bs_status status = BS_OK;
     struct union_find sets = {malloc((result->handle_count + 1) * sizeof(size_t))};
     size_t *person_of_root = malloc((result->handle_count + 1) * sizeof(size_t));
+    size_t *last_of_root = malloc((result->handle_count + 1) * sizeof(size_t));
     result->persons = calloc(result->handle_count + 1, sizeof(struct bs_person));
-    if (sets.parent == NULL || person_of_root == NULL || result->persons == NULL) {
+    if (sets.parent == NULL || person_of_root == NULL || last_of_root == NULL ||
+        result->persons == NULL) {
         status = bs_error_set(err, BS_ERR_NOMEM, "out of memory merging people");
         goto done;
     }
@@ -108,16 +111,21 @@ static enum bs_status build_people(struct bs_scan_result *result,
     if (status != BS_OK) {
         goto done;
     }
-    /* Persons are numbered in the order of their lowest-ROWID handle. */
+    /* Persons are numbered in the order of their lowest-ROWID handle; each person's handles
+     * are chained in ROWID order through next_of_person. */
     for (size_t i = 0; i < result->handle_count; i++) {
         struct bs_handle *handle = &result->handles[i];
         size_t root = find_root(&sets, i);
+        handle->next_of_person = SIZE_MAX;
         if (person_of_root[root] == SIZE_MAX) {
             person_of_root[root] = result->person_count;
             struct bs_person *person = &result->persons[result->person_count++];
             person->first_handle_index = i;
             person->is_automated = true;
+        } else {
+            result->handles[last_of_root[root]].next_of_person = i;
         }
+        last_of_root[root] = i;
         handle->person_index = person_of_root[root];
     }
     for (size_t i = 0; i < result->handle_count; i++) {
@@ -144,6 +152,7 @@ static enum bs_status build_people(struct bs_scan_result *result,
 done:
     free(sets.parent);
     free(person_of_root);
+    free(last_of_root);
     return status;
 }
 
@@ -202,8 +211,9 @@ static int compare_names(const void *a, const void *b)
     return bs_str_compare(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* chat.display_name, else the members' names in byte order joined with ", ", else the chat
- * identifier or guid (a thread with nobody in it still needs a label). */
+/* chat.display_name, else the members' names in byte order joined with ", " (ending ", ..."
+ * where BS_MAX_STRING_BYTES is reached), else the chat identifier or guid (a thread with
+ * nobody in it still needs a label). */
 static char *thread_name(const struct bs_scan_result *result, const struct bs_thread *thread)
 {
     if (thread->display_name != NULL) {
@@ -221,9 +231,18 @@ static char *thread_name(const struct bs_scan_result *result, const struct bs_th
     }
     qsort(names, thread->member_count, sizeof(*names), compare_names);
     struct bs_strbuf joined = {0};
-    for (size_t i = 0; i < thread->member_count; i++) {
-        bs_strbuf_append_str(&joined, i == 0 ? "" : ", ");
-        bs_strbuf_append_str(&joined, names[i]);
+    size_t shown = 0;
+    for (; shown < thread->member_count && shown < BS_MAX_NAMES_IN_THREAD_NAME; shown++) {
+        /* Bounded like every string of the model: a group of thousands would otherwise be
+         * named by megabytes, repeated in the Signal row of each of its members. */
+        if (shown > 0 && joined.length + strlen(names[shown]) + 7 > BS_MAX_STRING_BYTES) {
+            break;
+        }
+        bs_strbuf_append_str(&joined, shown == 0 ? "" : ", ");
+        bs_strbuf_append_str(&joined, names[shown]);
+    }
+    if (shown < thread->member_count) {
+        bs_strbuf_appendf(&joined, " and %zu more", thread->member_count - shown);
     }
     free(names);
     return bs_strbuf_take(&joined);

@@ -638,3 +638,30 @@ enum bs_status bs_backup_crypto_random_bytes(void *out, size_t size_bytes, struc
     }
     return BS_OK;
 }
+
+enum bs_status bs_backup_crypto_file_id(const char *domain, size_t domain_length,
+                                        const char *relative_path, size_t path_length,
+                                        char hex[BS_BACKUP_FILE_ID_HEX_BYTES], struct bs_error *err)
+{
+    static const char digits[] = "0123456789abcdef";
+    uint8_t digest[EVP_MAX_MD_SIZE];
+    unsigned digest_bytes = 0;
+    EVP_MD_CTX *context = EVP_MD_CTX_new();
+    bool ok = context != NULL && EVP_DigestInit_ex(context, EVP_sha1(), NULL) == 1 &&
+              EVP_DigestUpdate(context, domain, domain_length) == 1 &&
+              EVP_DigestUpdate(context, "-", 1) == 1 &&
+              EVP_DigestUpdate(context, relative_path, path_length) == 1 &&
+              EVP_DigestFinal_ex(context, digest, &digest_bytes) == 1 &&
+              digest_bytes == BS_BACKUP_FILE_ID_DIGEST_BYTES;
+    EVP_MD_CTX_free(context);
+    if (!ok) {
+        ERR_clear_error();
+        return bs_error_set(err, BS_ERR_INTERNAL, "libcrypto could not compute a SHA-1");
+    }
+    for (size_t i = 0; i < BS_BACKUP_FILE_ID_DIGEST_BYTES; i++) {
+        hex[2 * i] = digits[digest[i] >> 4];
+        hex[2 * i + 1] = digits[digest[i] & 0x0F];
+    }
+    hex[2 * BS_BACKUP_FILE_ID_DIGEST_BYTES] = '\0';
+    return BS_OK;
+}

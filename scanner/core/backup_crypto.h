@@ -171,4 +171,17 @@ enum bs_status bs_backup_crypto_random_bytes(void *out, size_t size_bytes, struc
  * memory may be NULL when size_bytes is 0. */
 void bs_backup_crypto_cleanse(void *memory, size_t size_bytes);
 
+/* Bytes of a backup fileID: a SHA-1 digest, and its lower-hex text with a NUL. */
+#define BS_BACKUP_FILE_ID_DIGEST_BYTES 20
+#define BS_BACKUP_FILE_ID_HEX_BYTES    41
+
+/* The fileID under which a backup stores a file: the lower-hex SHA-1 of domain, "-" and
+ * relative_path, byte for byte (a name, not a secret: SHA-1 is what the format uses). The
+ * iOS 4-9 layout lists only domain and path, so the name is computed. BS_ERR_NOMEM or
+ * BS_ERR_INTERNAL when libcrypto fails. */
+enum bs_status bs_backup_crypto_file_id(const char *domain, size_t domain_length,
+                                        const char *relative_path, size_t path_length,
+                                        char hex[BS_BACKUP_FILE_ID_HEX_BYTES],
+                                        struct bs_error *err);
+
 #endif

@@ -50,6 +50,29 @@
 /* Manifest.mbdb size (iOS 4-9 backups list every file: a few MB at most). */
 #define BS_MAX_MBDB_BYTES (256 * 1024 * 1024)
 
+/* Files of a backup checked against its manifest (listed but missing, present but unlisted).
+ * Real backups list 100k-500k files; each costs 21 bytes here. Above this the check is skipped
+ * with a warning: it is a diagnosis, never needed to read the messages. */
+#define BS_MAX_BACKUP_FILES 4000000
+
+/* Phone numbers and email addresses read from a contact book. Real ones hold thousands; the
+ * names are kept in memory for the whole scan. */
+#define BS_MAX_CONTACT_VALUES 2000000
+
+/* Handles read from the iMessage registration cache (idstatuscache.plist); real ones hold
+ * hundreds to a few thousand lookups. */
+#define BS_MAX_REGISTRATIONS 1000000
+
+/* Rows of the per-month message table (months.h): one per month from 1970-01 to 9999-12, the
+ * range of dates a message can have (classify.c); a message dated outside it counts as
+ * undated. The table can never grow past this, whatever the dates in the data. */
+#define BS_MAX_MONTHS ((9999 - 1970 + 1) * 12)
+
+/* A group without a display name is named after its members: at most this many names, then
+ * "and N more". The name is repeated in every Signal row of every member, so an unbounded
+ * one makes the output grow with the square of the group's size (100,000 members: 130 GB). */
+#define BS_MAX_NAMES_IN_THREAD_NAME 20
+
 /* Members listed per thread in the CSV "members" cell and the summary. */
 #define BS_MAX_MEMBERS_LISTED 10000
 

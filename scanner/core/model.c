@@ -1,6 +1,7 @@
 /* Names of the model's enums and the result's destructor (see model.h). */
 #include "core/model.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +37,7 @@ void bs_scan_result_clear(struct bs_scan_result *result)
     }
     free(result->signal_rows);
     free(result->member_pairs);
+    free(result->months.rows);
     memset(result, 0, sizeof(*result));
 }
 
@@ -116,6 +118,19 @@ const char *bs_person_name(const struct bs_scan_result *result, size_t person_in
         return person->contact_name;
     }
     return result->handles[person->first_handle_index].id;
+}
+
+bool bs_handle_repeats_id(const struct bs_scan_result *result, size_t handle_index)
+{
+    const struct bs_handle *handle = &result->handles[handle_index];
+    size_t first = result->persons[handle->person_index].first_handle_index;
+    for (size_t h = first; h != handle_index && h != SIZE_MAX;
+         h = result->handles[h].next_of_person) {
+        if (strcmp(result->handles[h].id, handle->id) == 0) {
+            return true;
+        }
+    }
+    return false;
 }
 
 uint64_t bs_thread_unencrypted(const struct bs_thread *thread)

@@ -91,7 +91,7 @@ struct bs_date {
 };
 
 struct bs_handle {
-    int64_t rowid;
+    int64_t rowid;           /* first: sms_store.c looks rows up by it */
     char *id;                /* as stored; never NULL ("" when NULL in the database) */
     char *service;           /* as stored; NULL when absent */
     char *country;           /* lower-case ISO code as stored; NULL when absent */
@@ -104,7 +104,8 @@ struct bs_handle {
     bool seen_imessage;       /* a message with this handle_id went over iMessage or satellite */
     bool seen_rcs;            /* a message with this handle_id went over RCS */
     bool registered_imessage; /* external evidence (iMessage registration cache) */
-    size_t person_index;      /* set by bs_people_build */
+    size_t person_index;      /* set by analysis.c */
+    size_t next_of_person;    /* next handle of the same person (ROWID order); SIZE_MAX: none */
 };
 
 struct bs_person {
@@ -121,7 +122,7 @@ struct bs_member {
 };
 
 struct bs_thread {
-    int64_t chat_id;
+    int64_t chat_id;       /* first: sms_store.c looks rows up by it */
     char *guid;            /* "" when absent */
     char *display_name;    /* NULL when absent or empty */
     char *chat_identifier; /* NULL when absent */
@@ -181,6 +182,23 @@ struct bs_schema_notes {
     bool lacks_item_type_column;
 };
 
+/* Counted messages of one calendar month (UTC), for the reports' charts. */
+struct bs_month_count {
+    int32_t month_key;    /* year * 12 + month - 1 */
+    uint64_t encrypted;   /* iMessage and satellite */
+    uint64_t unencrypted; /* SMS, MMS, RCS and other */
+};
+
+/* Counted messages per month (months.h): one row per month that has a message, so memory
+ * grows with months, never with messages. */
+struct bs_month_table {
+    struct bs_month_count *rows; /* owned; sorted by month_key */
+    size_t count;
+    size_t capacity;
+    size_t last_used;              /* the row of the previous message: dates mostly ascend */
+    struct bs_month_count undated; /* messages of unknown date (month_key 0) */
+};
+
 struct bs_scan_result {
     struct bs_handle *handles; /* sorted by rowid */
     size_t handle_count;
@@ -197,6 +215,7 @@ struct bs_scan_result {
     uint64_t counts[BS_TRANSPORT_COUNT]; /* per counted message, orphans included */
     uint64_t icloud_synced_messages;
     struct bs_schema_notes notes;
+    struct bs_month_table months; /* counted messages per month */
 
     /* Raw membership read from the database, before people are merged: each entry is
      * (thread index << 32 | handle index), unique. Owned; consumed by analysis.c. */
@@ -221,6 +240,10 @@ bool bs_risk_parse(const char *text, enum bs_risk *out);
 /* The name shown for a person: contact name, else the id of their lowest-ROWID handle.
  * Borrowed from result. */
 const char *bs_person_name(const struct bs_scan_result *result, size_t person_index);
+
+/* True when an earlier handle of the same person has the same id as handle_index (the same
+ * number as an iMessage and an SMS handle): lists of a person's ids show it once. */
+bool bs_handle_repeats_id(const struct bs_scan_result *result, size_t handle_index);
 
 /* Unencrypted messages of a thread: sms + mms + rcs + other. */
 uint64_t bs_thread_unencrypted(const struct bs_thread *thread);

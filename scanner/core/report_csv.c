@@ -2,12 +2,14 @@
 #include "core/report_csv.h"
 
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <csv.h>
 
 #include "core/classify.h"
+#include "core/report_order.h"
 #include "core/text.h"
 
 const char bs_report_csv_threads_header[] =
@@ -188,38 +190,14 @@ static void put_thread(struct row_writer *row, const struct bs_scan_result *resu
     end_row(row);
 }
 
-static int compare_threads(const void *a, const void *b)
-{
-    const struct bs_thread *x = *(const struct bs_thread *const *)a;
-    const struct bs_thread *y = *(const struct bs_thread *const *)b;
-    if (x->risk != y->risk) {
-        return x->risk > y->risk ? -1 : 1;
-    }
-    struct bs_date dx = x->last_unencrypted;
-    struct bs_date dy = y->last_unencrypted;
-    if (dx.is_known != dy.is_known) {
-        return dx.is_known ? -1 : 1;
-    }
-    if (dx.is_known && dx.unix_seconds != dy.unix_seconds) {
-        return dx.unix_seconds > dy.unix_seconds ? -1 : 1;
-    }
-    return (x->chat_id > y->chat_id) - (x->chat_id < y->chat_id);
-}
-
 enum bs_status bs_report_csv_threads(const struct bs_scan_result *result, bool all, FILE *out,
                                      struct bs_error *err)
 {
-    const struct bs_thread **order = malloc((result->thread_count + 1) * sizeof(*order));
+    size_t n = 0;
+    const struct bs_thread **order = bs_report_thread_order(result, all, &n);
     if (order == NULL) {
         return bs_error_set(err, BS_ERR_NOMEM, "out of memory writing CSV");
     }
-    size_t n = 0;
-    for (size_t i = 0; i < result->thread_count; i++) {
-        if (all || result->threads[i].risk != BS_RISK_NONE) {
-            order[n++] = &result->threads[i];
-        }
-    }
-    qsort(order, n, sizeof(*order), compare_threads);
     struct row_writer row = {out, 0, false, false};
     if (fprintf(out, "%s\r\n", bs_report_csv_threads_header) < 0) {
         row.failed = true;
@@ -243,17 +221,10 @@ static void put_signal_row(struct row_writer *row, const struct bs_scan_result *
     put_u64(row, rank);
     put_text(row, bs_person_name(result, signal->person_index));
     struct bs_strbuf ids = {0};
-    for (size_t h = person->first_handle_index; h < result->handle_count; h++) {
+    for (size_t h = person->first_handle_index; h != SIZE_MAX;
+         h = result->handles[h].next_of_person) {
         const struct bs_handle *handle = &result->handles[h];
-        if (handle->person_index != signal->person_index) {
-            continue;
-        }
-        bool repeated = false;
-        for (size_t e = person->first_handle_index; e < h && !repeated; e++) {
-            repeated = result->handles[e].person_index == signal->person_index &&
-                       strcmp(result->handles[e].id, handle->id) == 0;
-        }
-        if (!repeated) {
+        if (!bs_handle_repeats_id(result, h)) {
             bs_strbuf_append_str(&ids, ids.length > 0 ? ";" : "");
             bs_strbuf_append_str(&ids, handle->id);
         }

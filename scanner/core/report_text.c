@@ -93,6 +93,243 @@ static void append_date(struct bs_strbuf *out, struct bs_date date)
     }
 }
 
+/* Backup sources (device facts, at-rest findings, warnings). */
+
+/* The width every summary line fits in. */
+#define LINE_COLUMNS 80
+
+static bool is_backup_source(const struct bs_report_context *context)
+{
+    return context->backup != NULL && context->backup->is_backup;
+}
+
+/* Terminal columns of UTF-8 text: one per code point (escaped text is all narrow). */
+static size_t columns_of(const char *text, size_t length)
+{
+    size_t columns = 0;
+    for (size_t i = 0; i < length; i++) {
+        columns += ((unsigned char)text[i] & 0xC0) != 0x80 ? 1 : 0;
+    }
+    return columns;
+}
+
+/* Bytes of the first `columns` code points of text[0..length). */
+static size_t bytes_of_columns(const char *text, size_t length, size_t columns)
+{
+    size_t i = 0;
+    for (size_t seen = 0; i < length; i++) {
+        if (((unsigned char)text[i] & 0xC0) != 0x80 && seen++ == columns) {
+            break;
+        }
+    }
+    return i;
+}
+
+/* Appends text (escaped first) word by word within LINE_COLUMNS, continuing a line already at
+ * `column` (a space first); later lines start with `indent`; a word longer than a line is cut.
+ * Ends the line. */
+static void append_wrapped(struct bs_strbuf *out, size_t column, const char *indent,
+                           const char *text)
+{
+    struct bs_strbuf safe = {0};
+    bs_strbuf_append_safe(&safe, text);
+    const char *p = bs_strbuf_str(&safe);
+    size_t indent_columns = strlen(indent);
+    bool is_line_empty = false; /* the caller's prefix is on it */
+    while (*p != '\0') {
+        while (*p == ' ') {
+            p++;
+        }
+        size_t length = strcspn(p, " ");
+        size_t columns = columns_of(p, length);
+        if (length == 0) {
+            break;
+        }
+        if (!is_line_empty && column + 1 + columns > LINE_COLUMNS) {
+            bs_strbuf_appendf(out, "\n%s", indent);
+            column = indent_columns;
+            is_line_empty = true;
+        }
+        if (!is_line_empty) {
+            bs_strbuf_append_str(out, " ");
+            column++;
+        }
+        while (column + columns > LINE_COLUMNS && column < LINE_COLUMNS) {
+            size_t take = bytes_of_columns(p, length, LINE_COLUMNS - column);
+            bs_strbuf_append(out, p, take);
+            bs_strbuf_appendf(out, "\n%s", indent);
+            column = indent_columns;
+            columns -= columns_of(p, take);
+            p += take;
+            length -= take;
+        }
+        bs_strbuf_append(out, p, length);
+        column += columns;
+        is_line_empty = false;
+        p += length;
+    }
+    bs_strbuf_append_str(out, "\n");
+    out->failed = out->failed || safe.failed;
+    bs_strbuf_free(&safe);
+}
+
+/* "Device    Alex's iPhone: iPhone15,2, iOS 18.3 (22D63)" and "Backup    2026-02-20, ...". */
+static void device_lines(const struct bs_backup_facts *facts, struct bs_strbuf *out)
+{
+    const struct bs_device_facts *device = &facts->device;
+    bs_strbuf_append_str(out, "Device    ");
+    if (device->device_name == NULL && device->product_type == NULL &&
+        device->product_version == NULL) {
+        bs_strbuf_append_str(out, "not stated in the backup (no Info.plist or Manifest.plist)");
+    }
+    if (device->device_name != NULL) {
+        append_clipped(out, device->device_name, 32);
+        bs_strbuf_append_str(
+            out, device->product_type != NULL || device->product_version != NULL ? ": " : "");
+    }
+    if (device->product_type != NULL) {
+        append_clipped(out, device->product_type, 16);
+        bs_strbuf_append_str(out, device->product_version != NULL ? ", " : "");
+    }
+    if (device->product_version != NULL) {
+        bs_strbuf_append_str(out, "iOS ");
+        append_clipped(out, device->product_version, 12);
+        if (device->build_version != NULL) {
+            bs_strbuf_append_str(out, " (");
+            append_clipped(out, device->build_version, 12);
+            bs_strbuf_append_str(out, ")");
+        }
+    }
+    bs_strbuf_append_str(out, "\nBackup    ");
+    if (device->backup_date.is_known) {
+        bs_strbuf_append_str(out, "made ");
+        append_date(out, device->backup_date);
+        bs_strbuf_append_str(out, ", ");
+    }
+    bool says_unencrypted = false;
+    for (size_t i = 0; i < facts->finding_count; i++) {
+        says_unencrypted =
+            says_unencrypted || facts->findings[i].code == BS_FINDING_BACKUP_UNENCRYPTED;
+    }
+    bs_strbuf_append_str(out, facts->is_encrypted ? "encrypted"
+                              : says_unencrypted  ? "not encrypted"
+                                                  : "encryption unknown");
+    if (device->has_passcode_fact) {
+        bs_strbuf_append_str(out, device->was_passcode_set ? ", passcode set" : ", no passcode");
+    }
+    if (facts->has_status_fact) {
+        bs_strbuf_append_str(out, facts->is_complete ? ", complete" : ", INCOMPLETE");
+    }
+    bs_strbuf_append_str(out, facts->is_legacy_layout ? ", iOS 4-9 layout\n" : "\n");
+}
+
+static enum colour finding_colour(enum bs_finding_code code)
+{
+    switch (code) {
+    case BS_FINDING_BACKUP_UNENCRYPTED:
+    case BS_FINDING_MESSAGES_IN_ICLOUD:
+    case BS_FINDING_ICLOUD_BACKUP:
+        return COLOUR_RED;
+    case BS_FINDING_BACKUP_ENCRYPTED:
+        return COLOUR_GREEN;
+    default:
+        return COLOUR_YELLOW;
+    }
+}
+
+/* The at-rest findings of SPEC 3.6, then the backup's warnings. */
+static void at_rest_section(const struct bs_report_context *context, struct bs_strbuf *out)
+{
+    const struct bs_backup_facts *facts = context->backup;
+    heading(out, context, COLOUR_BOLD, "Messages at rest");
+    for (size_t i = 0; i < facts->finding_count; i++) {
+        const struct bs_finding *finding = &facts->findings[i];
+        const char *code = bs_finding_code_name(finding->code);
+        bs_strbuf_append_str(out, "  - ");
+        colour_on(out, context, finding_colour(finding->code));
+        bs_strbuf_append_str(out, code);
+        colour_off(out, context, finding_colour(finding->code));
+        bs_strbuf_append_str(out, ":");
+        append_wrapped(out, 4 + strlen(code) + 1, "    ", finding->text);
+    }
+    if (facts->warning_count == 0) {
+        return;
+    }
+    heading(out, context, COLOUR_YELLOW, "Backup warnings");
+    for (size_t i = 0; i < facts->warning_count; i++) {
+        bs_strbuf_append_str(out, "  -");
+        append_wrapped(out, 3, "    ", facts->warnings[i]);
+    }
+}
+
+static bool has_finding(const struct bs_backup_facts *facts, enum bs_finding_code code)
+{
+    for (size_t i = 0; i < facts->finding_count; i++) {
+        if (facts->findings[i].code == code) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* "What to do" about messages at rest, from what the backup showed. */
+static void backup_advice(const struct bs_backup_facts *facts, struct bs_strbuf *out)
+{
+    if (has_finding(facts, BS_FINDING_BACKUP_UNENCRYPTED)) {
+        bs_strbuf_append_str(out, "  -");
+        append_wrapped(out, 3, "    ",
+                       "This backup holds every message in plaintext: in Finder (or iTunes, or "
+                       "idevicebackup2 encryption on) turn on \"Encrypt local backup\", make a "
+                       "new backup, then delete the unencrypted copies.");
+    }
+    bool in_icloud = has_finding(facts, BS_FINDING_MESSAGES_IN_ICLOUD) ||
+                     has_finding(facts, BS_FINDING_ICLOUD_BACKUP);
+    bs_strbuf_append_str(out, "  -");
+    append_wrapped(out, 3, "    ",
+                   in_icloud ? "Your messages are in iCloud (Messages in iCloud or iCloud "
+                               "Backup): turn on Advanced Data Protection (Settings > [your "
+                               "name] > iCloud > Advanced Data Protection) so that only your "
+                               "devices hold the keys, or turn those off."
+                             : "A backup cannot show whether Advanced Data Protection is on: "
+                               "check Settings > [your name] > iCloud > Advanced Data "
+                               "Protection before you turn on Messages in iCloud or iCloud "
+                               "Backup.");
+    if (facts->has_status_fact && !facts->is_complete) {
+        bs_strbuf_append_str(out, "  -");
+        append_wrapped(out, 3, "    ",
+                       "The backup is incomplete: make a new one and scan it again to see "
+                       "every message.");
+    }
+}
+
+/* "Family", "Site crew" and 2 more: the groups at risk, quoted (a name made of members' names
+ * holds commas), escaped and clipped. */
+static void append_group_names(const struct bs_scan_result *result, enum bs_risk risk,
+                               struct bs_strbuf *out)
+{
+    enum {
+        NAMES_SHOWN = 3
+    };
+    size_t shown = 0;
+    size_t more = 0;
+    for (size_t i = 0; i < result->thread_count; i++) {
+        const struct bs_thread *thread = &result->threads[i];
+        if (thread->risk != risk) {
+            continue;
+        }
+        if (shown == NAMES_SHOWN) {
+            more++;
+            continue;
+        }
+        bs_strbuf_append_str(out, shown++ == 0 ? "\"" : ", \"");
+        append_clipped(out, thread->name, 32);
+        bs_strbuf_append_str(out, "\"");
+    }
+    if (more > 0) {
+        bs_strbuf_appendf(out, " and %zu more", more);
+    }
+}
+
 static void source_section(const struct bs_scan_result *result,
                            const struct bs_report_context *context, struct bs_strbuf *out)
 {
@@ -103,6 +340,9 @@ static void source_section(const struct bs_scan_result *result,
     bs_strbuf_append_str(out, "Source    ");
     append_clipped(out, context->source_label, 64);
     bs_strbuf_appendf(out, "\n          %s\n", context->source_kind);
+    if (is_backup_source(context)) {
+        device_lines(context->backup, out);
+    }
     struct bs_date first = {0, false};
     struct bs_date last = {0, false};
     for (size_t i = 0; i < result->thread_count; i++) {
@@ -200,7 +440,7 @@ static void group_lines(const struct bs_scan_result *result, const struct bs_thr
         append_clipped(out, bs_person_name(result, member->person_index), 32);
         if (person->contact_name != NULL) {
             bs_strbuf_append_str(out, " <");
-            append_clipped(out, result->handles[member->handle_index].id, 24);
+            append_clipped(out, result->handles[member->handle_index].id, 32);
             bs_strbuf_append_str(out, ">");
         }
         bs_strbuf_appendf(out, " (%s)\n",
@@ -270,9 +510,8 @@ static void signal_section(const struct bs_scan_result *result, struct bs_strbuf
                               row->critical_groups == 1 ? "" : "s");
         }
         append_count(out, row->unencrypted_messages);
-        bs_strbuf_appendf(
-            out, " unencrypted; with the people above, secures %" PRIu64 " of %zu threads\n",
-            row->secures, covered);
+        bs_strbuf_appendf(out, " unencrypted; secures %" PRIu64 " of %zu with those above\n",
+                          row->secures, covered);
     }
     if (shown < result->signal_count) {
         bs_strbuf_appendf(out, "  and %zu more (the whole list: --signal FILE)\n",
@@ -297,22 +536,30 @@ static void advice_section(const struct bs_scan_result *result, struct bs_strbuf
     size_t high = by_risk[BS_RISK_HIGH];
     size_t medium = by_risk[BS_RISK_MEDIUM];
     size_t low = by_risk[BS_RISK_LOW];
-    if (critical == 1) {
-        bs_strbuf_append_str(out, "  - 1 group looks encrypted to the iPhone users in it but goes "
-                                  "over MMS:\n    move it to a Signal group as a whole, with "
-                                  "everyone in it.\n");
-    } else if (critical > 1) {
-        bs_strbuf_appendf(out,
-                          "  - %zu groups look encrypted to the iPhone users in them but go "
-                          "over MMS:\n    move each to a Signal group as a whole, with everyone "
-                          "in it.\n",
-                          critical);
+    if (critical > 0) {
+        struct bs_strbuf text = {0};
+        bs_strbuf_appendf(&text,
+                          "%zu group%s encrypted to the iPhone users in %s but go%s over MMS (",
+                          critical, critical == 1 ? " looks" : "s look",
+                          critical == 1 ? "it" : "them", critical == 1 ? "es" : "");
+        append_group_names(result, BS_RISK_CRITICAL, &text);
+        bs_strbuf_appendf(&text, "): move %s to a Signal group as a whole, with everyone in it.",
+                          critical == 1 ? "it" : "each");
+        bs_strbuf_append_str(out, "  -");
+        append_wrapped(out, 3, "    ", bs_strbuf_str(&text));
+        out->failed = out->failed || text.failed;
+        bs_strbuf_free(&text);
     }
     if (high > 0) {
-        bs_strbuf_appendf(out,
-                          "  - %zu group%s over SMS/MMS or RCS, readable by carriers: start "
-                          "a Signal\n    group with the same people.\n",
-                          high, high == 1 ? " runs" : "s run");
+        struct bs_strbuf text = {0};
+        bs_strbuf_appendf(&text, "%zu group%s over SMS/MMS or RCS, readable by carriers (", high,
+                          high == 1 ? " runs" : "s run");
+        append_group_names(result, BS_RISK_HIGH, &text);
+        bs_strbuf_append_str(&text, "): start a Signal group with the same people.");
+        bs_strbuf_append_str(out, "  -");
+        append_wrapped(out, 3, "    ", bs_strbuf_str(&text));
+        out->failed = out->failed || text.failed;
+        bs_strbuf_free(&text);
     }
     if (medium > 0) {
         bs_strbuf_appendf(out,
@@ -328,9 +575,19 @@ static void advice_section(const struct bs_scan_result *result, struct bs_strbuf
                           "codes.\n",
                           low, low == 1 ? "" : "s");
     }
-    if (critical + high + medium + low == 0) {
+    uint64_t unencrypted = result->counted_messages - result->counts[BS_TRANSPORT_IMESSAGE];
+    if (critical + high + medium + low == 0 && unencrypted == 0) {
         bs_strbuf_append_str(out, "  - No thread sent anything unencrypted: every counted "
                                   "message went over iMessage.\n");
+    } else if (critical + high + medium + low == 0) {
+        bs_strbuf_append_str(out, "  - No thread is at risk, but ");
+        append_count(out, unencrypted);
+        bs_strbuf_appendf(out, " unencrypted message%s belong%s to no thread.\n",
+                          unencrypted == 1 ? "" : "s", unencrypted == 1 ? "s" : "");
+    }
+    if (is_backup_source(context)) {
+        backup_advice(context->backup, out);
+        return;
     }
     bs_strbuf_append_str(out, "  - Messages at rest: iCloud holds the keys to Messages in iCloud "
                               "and iCloud\n    Backup unless Advanced Data Protection is on "
@@ -370,6 +627,9 @@ void bs_report_text_summary(const struct bs_scan_result *result,
                             const struct bs_report_context *context, struct bs_strbuf *out)
 {
     source_section(result, context, out);
+    if (is_backup_source(context)) {
+        at_rest_section(context, out);
+    }
     transport_section(result, out, context);
     risk_section(result, out, context);
     groups_section(result, out, context, BS_RISK_CRITICAL);

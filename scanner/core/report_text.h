@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/findings.h"
 #include "core/model.h"
 #include "core/text.h"
 
@@ -20,6 +21,10 @@ struct bs_report_context {
     struct bs_date since;     /* the --since date, or unknown */
     bool use_colour;          /* ANSI colour: only on a TTY without NO_COLOR */
     size_t signal_rows_shown; /* how many Signal rows the summary lists */
+
+    /* Device facts, at-rest findings and warnings of a backup source; NULL (or is_backup
+     * false) for a bare database. Borrowed. */
+    const struct bs_backup_facts *backup;
 };
 
 /* Appends the summary of result to out. Check out->failed for out-of-memory. */

@@ -6,6 +6,7 @@
 
 #include <sys/stat.h>
 
+#include "core/backup_scan.h"
 #include "core/ids.h"
 
 const char *bs_source_kind_name(enum bs_source_kind kind)
@@ -53,9 +54,7 @@ enum bs_status bs_scan_run(const struct bs_scan_request *request, struct bs_scan
                               errno == ENOENT ? "no such file or folder" : strerror(errno));
     } else if (S_ISDIR(info.st_mode)) {
         report->source_kind = BS_SOURCE_BACKUP;
-        status = bs_error_set(err, BS_ERR_UNSUPPORTED,
-                              "is a folder: this version reads a Messages database file "
-                              "(sms.db or chat.db); give its path instead");
+        status = bs_backup_scan(request, report, err);
     } else {
         report->source_kind = BS_SOURCE_DATABASE;
         status = scan_database(request, report, err);

@@ -7,12 +7,14 @@
  */
 #include "core/sms_store.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/classify.h"
 #include "core/ids.h"
 #include "core/limits.h"
+#include "core/months.h"
 #include "core/plist_read.h"
 #include "core/queries.h"
 #include "core/sqlite_db.h"
@@ -39,11 +41,23 @@ struct join_cursor {
     bool has_value;
 };
 
+/* ROWID -> array index without a search, when ROWIDs are compact (they are: SQLite assigns
+ * them in order); a binary search otherwise. Sized by chats or handles, never by messages. */
+struct rowid_index {
+    uint32_t *slots; /* index + 1 per ROWID from 0 to slot_count - 1; 0 = none. NULL = search */
+    size_t slot_count;
+};
+
 struct scan_state {
     struct bs_sqlite_db *db;
     const struct bs_scan_options *options;
     struct bs_scan_result *result;
     struct pair_set members;
+    struct rowid_index thread_index;
+    struct rowid_index handle_index;
+    /* Per thread, the handle index + 1 last added as a member: most messages of a thread
+     * repeat its previous sender, and this spares the set lookup. */
+    size_t *last_member;
     size_t handle_capacity;
     size_t thread_capacity;
 };
@@ -321,34 +335,15 @@ static enum bs_status read_chats(struct scan_state *state, struct bs_error *err)
     return status;
 }
 
-/* Index of the chat with that ROWID, or SIZE_MAX. Threads are in ROWID order. */
-static size_t find_thread(const struct bs_scan_result *result, int64_t chat_id)
+/* Index of the row with that ROWID in rows sorted by ROWID (each row's ROWID at
+ * rowid_of(i)), or SIZE_MAX. */
+static size_t search_rowid(const void *rows, size_t row_size, size_t count, int64_t rowid)
 {
     size_t low = 0;
-    size_t high = result->thread_count;
+    size_t high = count;
     while (low < high) {
         size_t mid = low + (high - low) / 2;
-        int64_t here = result->threads[mid].chat_id;
-        if (here == chat_id) {
-            return mid;
-        }
-        if (here < chat_id) {
-            low = mid + 1;
-        } else {
-            high = mid;
-        }
-    }
-    return SIZE_MAX;
-}
-
-/* Index of the handle with that ROWID, or SIZE_MAX. Handles are in ROWID order. */
-static size_t find_handle(const struct bs_scan_result *result, int64_t rowid)
-{
-    size_t low = 0;
-    size_t high = result->handle_count;
-    while (low < high) {
-        size_t mid = low + (high - low) / 2;
-        int64_t here = result->handles[mid].rowid;
+        int64_t here = *(const int64_t *)(const void *)((const char *)rows + mid * row_size);
         if (here == rowid) {
             return mid;
         }
@@ -361,15 +356,97 @@ static size_t find_handle(const struct bs_scan_result *result, int64_t rowid)
     return SIZE_MAX;
 }
 
+static int compare_rowids(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a;
+    int64_t y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Rows come ORDER BY ROWID, but a hostile table can declare a column of that name (text,
+ * reals, duplicates): the lookups below need the rows sorted, so sort them when they are not. */
+static void sort_by_rowid(void *rows, size_t row_size, size_t count)
+{
+    for (size_t i = 1; i < count; i++) {
+        if (compare_rowids((const char *)rows + (i - 1) * row_size,
+                           (const char *)rows + i * row_size) > 0) {
+            qsort(rows, count, row_size, compare_rowids);
+            return;
+        }
+    }
+}
+
+/* Builds the direct table when the largest ROWID is at most a few times the row count. */
+static void rowid_index_build(struct rowid_index *index, const void *rows, size_t row_size,
+                              size_t count)
+{
+    index->slots = NULL;
+    index->slot_count = 0;
+    if (count == 0) {
+        return;
+    }
+    int64_t first = *(const int64_t *)rows;
+    int64_t last = *(const int64_t *)(const void *)((const char *)rows + (count - 1) * row_size);
+    if (first < 0 || last < 0 || (uint64_t)last >= 4 * (uint64_t)count + 1024 ||
+        count >= UINT32_MAX) {
+        return; /* sparse or odd ROWIDs: search instead */
+    }
+    index->slots = calloc((size_t)last + 1, sizeof(uint32_t));
+    if (index->slots == NULL) {
+        return; /* searching still works */
+    }
+    index->slot_count = (size_t)last + 1;
+    for (size_t i = 0; i < count; i++) {
+        int64_t rowid = *(const int64_t *)(const void *)((const char *)rows + i * row_size);
+        index->slots[rowid] = (uint32_t)(i + 1);
+    }
+}
+
+static size_t lookup_rowid(const struct rowid_index *index, const void *rows, size_t row_size,
+                           size_t count, int64_t rowid)
+{
+    if (index->slots == NULL) {
+        return search_rowid(rows, row_size, count, rowid);
+    }
+    if (rowid < 0 || (uint64_t)rowid >= index->slot_count || index->slots[rowid] == 0) {
+        return SIZE_MAX;
+    }
+    return index->slots[rowid] - 1;
+}
+
+/* The ROWID is the first member of both bs_thread (chat_id) and bs_handle (rowid), which is
+ * what lets one lookup serve both. */
+_Static_assert(offsetof(struct bs_thread, chat_id) == 0, "chat_id must come first");
+_Static_assert(offsetof(struct bs_handle, rowid) == 0, "rowid must come first");
+static size_t find_thread(const struct scan_state *state, int64_t chat_id)
+{
+    const struct bs_scan_result *result = state->result;
+    return lookup_rowid(&state->thread_index, result->threads, sizeof(struct bs_thread),
+                        result->thread_count, chat_id);
+}
+
+static size_t find_handle(const struct scan_state *state, int64_t rowid)
+{
+    const struct bs_scan_result *result = state->result;
+    return lookup_rowid(&state->handle_index, result->handles, sizeof(struct bs_handle),
+                        result->handle_count, rowid);
+}
+
 static enum bs_status add_member(struct scan_state *state, size_t thread_index, int64_t handle_id,
                                  struct bs_error *err)
 {
     if (handle_id == 0) {
         return BS_OK; /* handle 0 is the owner, never a participant */
     }
-    size_t handle_index = find_handle(state->result, handle_id);
+    size_t handle_index = find_handle(state, handle_id);
     if (handle_index == SIZE_MAX) {
         return BS_OK; /* a dangling reference names nobody */
+    }
+    if (state->last_member != NULL) {
+        if (state->last_member[thread_index] == handle_index + 1) {
+            return BS_OK;
+        }
+        state->last_member[thread_index] = handle_index + 1;
     }
     return pair_set_add(&state->members, ((uint64_t)thread_index << 32) | handle_index, err);
 }
@@ -392,7 +469,7 @@ static enum bs_status read_chat_handles(struct scan_state *state, struct bs_erro
         bool has_handle = false;
         int64_t chat_id = bs_sqlite_query_int(query, 0, &has_chat);
         int64_t handle_id = bs_sqlite_query_int(query, 1, &has_handle);
-        size_t thread_index = has_chat ? find_thread(state->result, chat_id) : SIZE_MAX;
+        size_t thread_index = has_chat ? find_thread(state, chat_id) : SIZE_MAX;
         if (thread_index != SIZE_MAX && has_handle) {
             status = add_member(state, thread_index, handle_id, err);
         }
@@ -452,7 +529,7 @@ static enum bs_status collect_chats(struct scan_state *state, struct join_cursor
     enum bs_status status = cursor_seek(cursor, rowid, err);
     while (status == BS_OK && cursor->query != NULL && cursor->has_row &&
            cursor->message_id == rowid) {
-        size_t index = cursor->has_value ? find_thread(state->result, cursor->value) : SIZE_MAX;
+        size_t index = cursor->has_value ? find_thread(state, cursor->value) : SIZE_MAX;
         bool seen = index == SIZE_MAX;
         for (size_t i = 0; i < *chat_count && !seen; i++) {
             seen = chats[i] == index;
@@ -478,14 +555,18 @@ enum message_column {
     COL_ROWID,
     COL_SERVICE,
     COL_DATE,
-    COL_IS_FROM_ME,
     COL_HANDLE_ID,
-    COL_ITEM_TYPE,
     COL_OTHER_HANDLE,
-    COL_WAS_DOWNGRADED,
-    COL_CACHE_HAS_ATTACHMENTS,
-    COL_CK_SYNC_STATE,
-    COL_CK_RECORD_ID_LENGTH
+    COL_ITEM_TYPE,
+    COL_FLAGS
+};
+
+/* Bits of COL_FLAGS. */
+enum message_flag {
+    FLAG_IS_FROM_ME = 1 << 0,
+    FLAG_WAS_DOWNGRADED = 1 << 1,
+    FLAG_CACHE_HAS_ATTACHMENTS = 1 << 2,
+    FLAG_ICLOUD_SYNCED = 1 << 3
 };
 
 struct message_facts {
@@ -581,14 +662,14 @@ static void read_message_row(struct bs_sqlite_query *query, struct message_facts
     message->service = bs_classify_service(service, service_length);
     int64_t raw_date = bs_sqlite_query_int(query, COL_DATE, &present);
     message->date = bs_classify_date(raw_date, present);
-    message->is_from_me = int_column(query, COL_IS_FROM_ME) == 1;
     message->handle_id = int_column(query, COL_HANDLE_ID);
-    message->item_type = int_column(query, COL_ITEM_TYPE);
     message->other_handle = int_column(query, COL_OTHER_HANDLE);
-    message->was_downgraded = int_column(query, COL_WAS_DOWNGRADED) == 1;
-    message->has_attachment = int_column(query, COL_CACHE_HAS_ATTACHMENTS) == 1;
-    message->is_icloud_synced =
-        int_column(query, COL_CK_SYNC_STATE) == 1 && int_column(query, COL_CK_RECORD_ID_LENGTH) > 0;
+    message->item_type = int_column(query, COL_ITEM_TYPE);
+    int64_t flags = int_column(query, COL_FLAGS);
+    message->is_from_me = (flags & FLAG_IS_FROM_ME) != 0;
+    message->was_downgraded = (flags & FLAG_WAS_DOWNGRADED) != 0;
+    message->has_attachment = (flags & FLAG_CACHE_HAS_ATTACHMENTS) != 0;
+    message->is_icloud_synced = (flags & FLAG_ICLOUD_SYNCED) != 0;
 }
 
 static enum bs_status note_handle_evidence(struct scan_state *state,
@@ -597,7 +678,7 @@ static enum bs_status note_handle_evidence(struct scan_state *state,
     if (message->handle_id == 0) {
         return BS_OK;
     }
-    size_t index = find_handle(state->result, message->handle_id);
+    size_t index = find_handle(state, message->handle_id);
     if (index == SIZE_MAX) {
         return BS_OK;
     }
@@ -707,6 +788,9 @@ static enum bs_status read_messages(struct scan_state *state, struct bs_error *e
             continue;
         }
         add_to_totals(result, &message, chat_count == 0);
+        status = bs_months_add(
+            &result->months, message.date,
+            message.service == BS_SERVICE_IMESSAGE || message.service == BS_SERVICE_SATELLITE, err);
         for (size_t i = 0; i < chat_count; i++) {
             add_to_thread(&result->threads[chats[i]], &message, i == 0);
         }
@@ -736,6 +820,13 @@ enum bs_status bs_sms_store_read(struct bs_sqlite_db *db, const struct bs_scan_o
         status = read_chats(&state, err);
     }
     if (status == BS_OK) {
+        sort_by_rowid(result->threads, sizeof(struct bs_thread), result->thread_count);
+        sort_by_rowid(result->handles, sizeof(struct bs_handle), result->handle_count);
+        rowid_index_build(&state.thread_index, result->threads, sizeof(struct bs_thread),
+                          result->thread_count);
+        rowid_index_build(&state.handle_index, result->handles, sizeof(struct bs_handle),
+                          result->handle_count);
+        state.last_member = calloc(result->thread_count + 1, sizeof(size_t)); /* optional */
         status = read_chat_handles(&state, err);
     }
     if (status == BS_OK) {
@@ -746,6 +837,9 @@ enum bs_status bs_sms_store_read(struct bs_sqlite_db *db, const struct bs_scan_o
     }
 done:
     free(state.members.slots);
+    free(state.thread_index.slots);
+    free(state.handle_index.slots);
+    free(state.last_member);
     if (status != BS_OK) {
         bs_scan_result_clear(result);
     }

@@ -23,6 +23,8 @@ struct column_cache {
     size_t column_count;
 };
 
+/* Every connection is used by one thread only: SQLITE_OPEN_NOMUTEX spares a mutex on each
+ * sqlite3_column_* call, which showed as 9% of a 1M-message scan. */
 struct bs_sqlite_db {
     sqlite3 *handle;
     void *image;       /* owned memory image, or NULL */
@@ -295,14 +297,16 @@ enum bs_status bs_sqlite_db_open_file(const char *path, const char *wal_path,
             goto done;
         }
         /* Read-write on our own copy only: SQLite needs it to apply the WAL. */
-        rc = sqlite3_open_v2(copy_path, &db->handle, SQLITE_OPEN_READWRITE, NULL);
+        rc = sqlite3_open_v2(copy_path, &db->handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                             NULL);
     } else {
         uri = immutable_uri(path);
         if (uri == NULL) {
             status = bs_error_set(err, BS_ERR_NOMEM, "out of memory");
             goto done;
         }
-        rc = sqlite3_open_v2(uri, &db->handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+        rc = sqlite3_open_v2(uri, &db->handle,
+                             SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
     }
     if (rc != SQLITE_OK) {
         status = error_from_sqlite(rc, db->handle, err);
@@ -344,7 +348,8 @@ enum bs_status bs_sqlite_db_open_memory(void *bytes, size_t size,
     if (header[19] == 2) {
         header[19] = 1;
     }
-    int rc = sqlite3_open_v2(":memory:", &db->handle, SQLITE_OPEN_READWRITE, NULL);
+    int rc =
+        sqlite3_open_v2(":memory:", &db->handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc == SQLITE_OK) {
         rc = sqlite3_deserialize(db->handle, "main", bytes, (sqlite3_int64)size,
                                  (sqlite3_int64)size, SQLITE_DESERIALIZE_READONLY);
@@ -477,6 +482,31 @@ enum bs_status bs_sqlite_query_prepare(struct bs_sqlite_db *db, const char *sql,
     return BS_OK;
 }
 
+static enum bs_status bind_result(int rc, struct bs_error *err)
+{
+    if (rc == SQLITE_OK) {
+        return BS_OK;
+    }
+    if (rc == SQLITE_NOMEM || rc == SQLITE_TOOBIG) {
+        return bs_error_set(err, BS_ERR_NOMEM, "out of memory binding a parameter");
+    }
+    return bs_error_set(err, BS_ERR_INTERNAL, "binding a parameter: %s", sqlite3_errstr(rc));
+}
+
+enum bs_status bs_sqlite_query_bind_text(struct bs_sqlite_query *query, int index, const char *text,
+                                         size_t length, struct bs_error *err)
+{
+    return bind_result(
+        sqlite3_bind_text64(query->statement, index, text, length, SQLITE_TRANSIENT, SQLITE_UTF8),
+        err);
+}
+
+enum bs_status bs_sqlite_query_bind_int(struct bs_sqlite_query *query, int index, int64_t value,
+                                        struct bs_error *err)
+{
+    return bind_result(sqlite3_bind_int64(query->statement, index, value), err);
+}
+
 enum bs_status bs_sqlite_query_step(struct bs_sqlite_query *query, bool *has_row,
                                     struct bs_error *err)
 {
@@ -542,4 +572,63 @@ void bs_sqlite_query_free(struct bs_sqlite_query *query)
 const char *bs_sqlite_version(void)
 {
     return sqlite3_libversion();
+}
+
+struct bs_sqlite_json {
+    sqlite3 *handle;
+    sqlite3_stmt *quote;
+};
+
+enum bs_status bs_sqlite_json_create(struct bs_sqlite_json **out, struct bs_error *err)
+{
+    enum bs_status status = BS_OK;
+    struct bs_sqlite_json *json = calloc(1, sizeof(*json));
+    if (json == NULL) {
+        return bs_error_set(err, BS_ERR_NOMEM, "out of memory");
+    }
+    int rc = sqlite3_open_v2(":memory:", &json->handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                             NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_prepare_v3(json->handle, "SELECT json_quote(?1)", -1,
+                                SQLITE_PREPARE_PERSISTENT, &json->quote, NULL);
+    }
+    if (rc != SQLITE_OK) {
+        status = rc == SQLITE_NOMEM
+                     ? bs_error_set(err, BS_ERR_NOMEM, "out of memory in SQLite")
+                     : bs_error_set(err, BS_ERR_UNSUPPORTED, "SQLite cannot write JSON: %s",
+                                    json->handle != NULL ? sqlite3_errmsg(json->handle)
+                                                         : sqlite3_errstr(rc));
+        bs_sqlite_json_free(json);
+        return status;
+    }
+    *out = json;
+    return BS_OK;
+}
+
+bool bs_sqlite_json_quote(struct bs_sqlite_json *json, const char *text, struct bs_strbuf *out)
+{
+    if (text == NULL) {
+        bs_strbuf_append_str(out, "null");
+        return !out->failed;
+    }
+    bool ok = sqlite3_bind_text(json->quote, 1, text, -1, SQLITE_STATIC) == SQLITE_OK &&
+              sqlite3_step(json->quote) == SQLITE_ROW;
+    const unsigned char *quoted = ok ? sqlite3_column_text(json->quote, 0) : NULL;
+    if (quoted != NULL) {
+        bs_strbuf_append(out, (const char *)quoted, (size_t)sqlite3_column_bytes(json->quote, 0));
+    } else {
+        out->failed = true;
+    }
+    sqlite3_reset(json->quote);
+    sqlite3_clear_bindings(json->quote);
+    return !out->failed;
+}
+
+void bs_sqlite_json_free(struct bs_sqlite_json *json)
+{
+    if (json != NULL) {
+        sqlite3_finalize(json->quote);
+        sqlite3_close(json->handle);
+        free(json);
+    }
 }

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "core/status.h"
+#include "core/text.h"
 
 struct bs_sqlite_db;    /* opaque: one connection */
 struct bs_sqlite_query; /* opaque: one prepared statement */
@@ -39,7 +40,8 @@ struct bs_sqlite_open_options {
 
 /* Opens the database file at path read-only (see the file comment). Its WAL is wal_path
  * when given (a backup stores sms.db-wal under its own name), else "<path>-wal" when that
- * exists and is not empty. Caller owns *out; close with bs_sqlite_db_close, which also
+ * exists and is not empty; wal_path "" means none (a backup file is never given a
+ * neighbour's WAL). Caller owns *out; close with bs_sqlite_db_close, which also
  * removes any private copy. BS_ERR_NOT_FOUND, BS_ERR_IO, BS_ERR_FORMAT (not a SQLite
  * database). */
 enum bs_status bs_sqlite_db_open_file(const char *path, const char *wal_path,
@@ -68,6 +70,14 @@ bool bs_sqlite_db_has_column(struct bs_sqlite_db *db, const char *table, const c
 enum bs_status bs_sqlite_query_prepare(struct bs_sqlite_db *db, const char *sql,
                                        struct bs_sqlite_query **out, struct bs_error *err);
 
+/* Binds parameter index (1-based, "?1") of a prepared query before its first step: text
+ * (copied by SQLite; length bytes, no NUL needed) or an integer. BS_ERR_INTERNAL when the
+ * index does not exist or the query already ran (a bug), BS_ERR_NOMEM. */
+enum bs_status bs_sqlite_query_bind_text(struct bs_sqlite_query *query, int index, const char *text,
+                                         size_t length, struct bs_error *err);
+enum bs_status bs_sqlite_query_bind_int(struct bs_sqlite_query *query, int index, int64_t value,
+                                        struct bs_error *err);
+
 /* Steps to the next row: *has_row false at the end. BS_ERR_FORMAT on a corrupt database,
  * BS_ERR_INTERRUPTED when the interrupt flag was raised. */
 enum bs_status bs_sqlite_query_step(struct bs_sqlite_query *query, bool *has_row,
@@ -83,5 +93,21 @@ void bs_sqlite_query_free(struct bs_sqlite_query *query);
 
 /* The SQLite library version, for reports ("3.40.1"). Static string. */
 const char *bs_sqlite_version(void);
+
+struct bs_sqlite_json; /* opaque: writes JSON string literals with SQLite's json_quote() */
+
+/* Creates a JSON quoter: a private in-memory connection (no file, no evidence) with
+ * "SELECT json_quote(?1)" prepared once, so each string costs one bind and one step. Caller
+ * owns *out; free with bs_sqlite_json_free. BS_ERR_NOMEM, BS_ERR_UNSUPPORTED (an SQLite built
+ * without JSON functions). */
+enum bs_status bs_sqlite_json_create(struct bs_sqlite_json **out, struct bs_error *err);
+
+/* Appends text to out as a JSON string literal, quotes included, exactly as json_quote()
+ * writes it: '"', '\\' and control characters escaped, everything else as it is. text must be
+ * valid UTF-8 (text.h bs_strbuf_append_utf8 makes it so); NULL appends null. Returns false,
+ * and sets out->failed, when SQLite or memory failed. */
+bool bs_sqlite_json_quote(struct bs_sqlite_json *json, const char *text, struct bs_strbuf *out);
+
+void bs_sqlite_json_free(struct bs_sqlite_json *json);
 
 #endif

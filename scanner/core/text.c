@@ -245,3 +245,24 @@ void bs_strbuf_append_safe(struct bs_strbuf *buf, const char *text)
         }
     }
 }
+
+void bs_strbuf_append_utf8(struct bs_strbuf *buf, const char *text)
+{
+    if (text == NULL) {
+        return;
+    }
+    const unsigned char *p = (const unsigned char *)text;
+    while (*p != '\0') {
+        const unsigned char *run = p;
+        uint32_t code_point = 0;
+        size_t length = 0;
+        while (*p != '\0' && (length = utf8_sequence_length(p, &code_point)) != 0) {
+            p += length;
+        }
+        bs_strbuf_append(buf, (const char *)run, (size_t)(p - run));
+        if (*p != '\0') {
+            bs_strbuf_appendf(buf, "\\x%02X", *p);
+            p++;
+        }
+    }
+}

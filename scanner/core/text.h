@@ -31,6 +31,10 @@ const char *bs_strbuf_str(const struct bs_strbuf *buf);
  * overrides and isolates (which reorder what a terminal shows) become "\u{HHHH}". A
  * backslash stays as it is. NULL appends nothing. */
 void bs_strbuf_append_safe(struct bs_strbuf *buf, const char *text);
+/* Appends text with only its invalid UTF-8 escaped: each byte that does not start a valid
+ * sequence becomes "\xHH" as above; everything else, control characters included, is copied
+ * as it is. For formats that escape controls themselves (JSON). NULL appends nothing. */
+void bs_strbuf_append_utf8(struct bs_strbuf *buf, const char *text);
 /* Appends the six-character suffix mkstemp and mkdtemp replace with a unique name. */
 void bs_strbuf_append_temp_suffix(struct bs_strbuf *buf);
 /* Hands the content to the caller (owned, free()); NULL after a failure. Resets buf. */

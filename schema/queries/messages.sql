@@ -1,7 +1,15 @@
 -- One pass over message in ROWID order: the facts each message contributes (SPEC 3.1).
 -- The join tables are read by message_id in the same order, side by side (see
 -- message_chats.sql), instead of a join that seeks into message at random.
-SELECT ROWID, $service, $date, $is_from_me, $handle_id, $item_type, $other_handle,
-       $was_downgraded, $cache_has_attachments, $ck_sync_state, length($ck_record_id)
+-- Four yes/no facts travel as one integer: fewer columns to fetch per row is measurably
+-- faster on a million rows. CASE keeps NULLs out and reads ck_record_id only on rows whose
+-- ck_sync_state is 1, so a database without Messages in iCloud never loads it.
+--   1: is_from_me = 1        4: cache_has_attachments = 1
+--   2: was_downgraded = 1    8: ck_sync_state = 1 with a non-empty ck_record_id (iCloud)
+SELECT ROWID, $service, $date, $handle_id, $other_handle, $item_type,
+       (CASE WHEN $is_from_me = 1 THEN 1 ELSE 0 END)
+       + (CASE WHEN $was_downgraded = 1 THEN 2 ELSE 0 END)
+       + (CASE WHEN $cache_has_attachments = 1 THEN 4 ELSE 0 END)
+       + (CASE WHEN $ck_sync_state = 1 AND $ck_record_id <> '' THEN 8 ELSE 0 END)
 FROM message
 ORDER BY ROWID

@@ -56,6 +56,42 @@ for db in "${sources[@]}"; do
     fi
 done
 
+# Backup folders (fixtures/backup_*, SOURCE a folder): the same guarantees, with the exit each
+# case is built for (the unsafe and encrypted ones stop with 3). The folder is copied with its
+# links as they are; a link in a hostile case must never be followed, written or created.
+for dir in "$fixtures"/backup_*/; do
+    [ -d "$dir" ] || continue
+    name=$(basename "$dir")
+    case $name in
+        backup_hostile_smsdb | backup_symlink_smsdb | backup_legacy_encrypted | backup_encrypted)
+            want=3 ;;
+        *) want=0 ;;
+    esac
+    copy=$work/src-$name
+    cp -a "$dir" "$copy"
+    chmod -R u+w "$copy"
+    before=$(snapshot "$copy")
+    tmp=$work/tmp-$name
+    mkdir "$tmp"
+    TMPDIR=$tmp "$bubblescan" --quiet "$copy" >/dev/null 2>"$work/err"
+    rc=$?
+    [ $rc -eq $want ] && pass || fail "$name: exit $rc in a writable folder, want $want: $(cat "$work/err")"
+    [ "$(snapshot "$copy")" = "$before" ] && pass || fail "$name: the backup folder changed"
+    [ -z "$(ls -A "$tmp")" ] && pass || fail "$name: left files in TMPDIR: $(ls -A "$tmp")"
+
+    if [ $can_mount_readonly = 1 ]; then
+        unshare -m bash -c '
+            mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" || exit 90
+            touch "$1/probe" 2>/dev/null && exit 91
+            TMPDIR=$3 "$2" --quiet "$1" >/dev/null' _ "$copy" "$bubblescan" "$tmp" \
+            2>"$work/err"
+        rc=$?
+        [ $rc -eq $want ] && pass || fail "$name: exit $rc in a read-only folder: $(cat "$work/err")"
+        [ "$(snapshot "$copy")" = "$before" ] && pass || fail "$name: changed (read-only run)"
+        [ -z "$(ls -A "$tmp")" ] && pass || fail "$name: left files in TMPDIR (read-only run)"
+    fi
+done
+
 # Outputs: mode 0600, and only when the whole run succeeds.
 db=${sources[0]}
 out=$work/out

@@ -56,5 +56,40 @@ if [ -f "$stub" ]; then
     check "iOS 14.3 stub: 1 message of transport other" grep -q "other  *1  *100%" "$work/stub.txt"
     check "MVT backup unchanged" [ "$(snapshot "$real/mvt-ios14.3-backup")" = "$before" ]
 fi
+# The MVT backup folder itself (SPEC 2): no Manifest.plist, a WAL-mode Manifest.db with no -wal
+# beside it, 11 of its 1,089 listed files present, one file (e7/e794...) without a row, and the
+# stub sms.db. SPEC 2 makes the missing tables notes (exit 0) and SPEC 3.6 makes a backup with
+# no Manifest.plist and a plain SQLite Manifest.db backup-unencrypted: a clean result. The folder
+# is read-only as shipped; a writable copy is scanned too. Neither may change.
+mvt=$real/mvt-ios14.3-backup
+if [ -d "$mvt" ]; then
+    before=$(snapshot "$mvt")
+    mkdir "$work/tmp-mvt"
+    TMPDIR=$work/tmp-mvt "$bubblescan" --quiet --all --csv "$work/mvt.csv" "$mvt" \
+        >"$work/mvt.txt" 2>"$work/mvt.err"
+    check "MVT backup folder exit 0" [ $? -eq 0 ]
+    check "MVT backup: device facts from the binary Info.plist" \
+        grep -q "^Device    iPhone: iPhone9,3, iOS 14.3 (18C66)$" "$work/mvt.txt"
+    check "MVT backup: backup-unencrypted from the plain Manifest.db" \
+        grep -q "backup-unencrypted: This backup is not encrypted (no Manifest.plist;" "$work/mvt.txt"
+    check "MVT backup: adp-unknown" grep -q "adp-unknown:" "$work/mvt.txt"
+    check "MVT backup: no other finding" [ "$(grep -c '^  - [a-z-]*:' "$work/mvt.txt")" = 2 ]
+    check "MVT backup: the stub's note on stderr" grep -q "note: .*no chat table" "$work/mvt.err"
+    check "MVT backup: the missing files counted" \
+        grep -q "warning: .*1,079 of the 1,089 files Manifest.db lists are missing" "$work/mvt.err"
+    check "MVT backup: e7/e794... is not listed" \
+        grep -q "warning: .*1 file in the folder is not listed in Manifest.db" "$work/mvt.err"
+    check "MVT backup: 1 message of transport other" grep -q "other  *1  *100%" "$work/mvt.txt"
+    check "MVT backup: no thread, so a CSV header only" [ "$(wc -l <"$work/mvt.csv")" -eq 1 ]
+    check "MVT backup folder byte-identical, nothing created" [ "$(snapshot "$mvt")" = "$before" ]
+    check "MVT backup: nothing left in TMPDIR" [ -z "$(ls -A "$work/tmp-mvt")" ]
+    cp -a "$mvt" "$work/mvt-copy"
+    chmod -R u+w "$work/mvt-copy"
+    before=$(snapshot "$work/mvt-copy")
+    TMPDIR=$work/tmp-mvt "$bubblescan" --quiet "$work/mvt-copy" >/dev/null 2>&1
+    check "MVT backup, writable copy: exit 0" [ $? -eq 0 ]
+    check "MVT backup, writable copy: unchanged" [ "$(snapshot "$work/mvt-copy")" = "$before" ]
+    check "MVT backup, writable copy: nothing left in TMPDIR" [ -z "$(ls -A "$work/tmp-mvt")" ]
+fi
 echo "realdata: $passed passed, $failures failed"
 [ $failures -eq 0 ]

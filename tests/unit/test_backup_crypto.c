@@ -845,8 +845,33 @@ static bool realdata_present(void)
     return read_realdata("manifest_key_class2.bin", probe, sizeof(probe), &size);
 }
 
+/* fileIDs of files every backup has (reference/backup-format.md 1.7), through libcrypto. */
+static void test_file_ids(void)
+{
+    static const struct {
+        const char *domain;
+        const char *path;
+        const char *file_id;
+    } rows[] = {
+        {"HomeDomain", "Library/SMS/sms.db", "3d0d7e5fb2ce288813306e4d4636395e047a3d28"},
+        {"HomeDomain", "Library/SMS/sms.db-wal", "cd47480f213dba9bc38ee792775d17e3f5a73a59"},
+        {"HomeDomain", "Library/AddressBook/AddressBook.sqlitedb",
+         "31bb7ba8914766d4ba40d6dfb6113c8b614be442"},
+        {"KeychainDomain", "keychain-backup.plist", "51a4616e576dd33cd2abadfea874eb8ff246bf0e"},
+        {"", "", "3bc15c8aae3e4124dd409035f32ea2fd6835efc9"}, /* SHA-1 of "-" */
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        char hex[BS_BACKUP_FILE_ID_HEX_BYTES];
+        CHECK_INT_EQ(bs_backup_crypto_file_id(rows[i].domain, strlen(rows[i].domain), rows[i].path,
+                                              strlen(rows[i].path), hex, NULL),
+                     BS_OK);
+        CHECK_STR_EQ(hex, rows[i].file_id);
+    }
+}
+
 int main(void)
 {
+    test_file_ids();
     test_rfc3394_vector();
     test_cbc_vector();
     test_kdf_vectors();
