@@ -214,7 +214,7 @@ static int compare_names(const void *a, const void *b)
 /* chat.display_name, else the members' names in byte order joined with ", " (ending ", ..."
  * where BS_MAX_STRING_BYTES is reached), else the chat identifier or guid (a thread with
  * nobody in it still needs a label). */
-static char *thread_name(const struct bs_scan_result *result, const struct bs_thread *thread)
+char *bs_analysis_thread_name(const struct bs_scan_result *result, const struct bs_thread *thread)
 {
     if (thread->display_name != NULL) {
         return bs_strdup(thread->display_name);
@@ -266,7 +266,7 @@ static enum bs_status classify_threads(struct bs_scan_result *result, struct bs_
         enum bs_transport plain =
             thread->kind == BS_KIND_GROUP ? BS_TRANSPORT_MMS : BS_TRANSPORT_SMS;
         result->counts[plain] += thread->sms_plain_first_chat_count;
-        thread->name = thread_name(result, thread);
+        thread->name = bs_analysis_thread_name(result, thread);
         if (thread->name == NULL) {
             return bs_error_set(err, BS_ERR_NOMEM, "out of memory naming threads");
         }

@@ -22,4 +22,9 @@ struct bs_name_source {
 enum bs_status bs_analysis_run(struct bs_scan_result *result, const struct bs_name_source *names,
                                struct bs_error *err);
 
+/* The name of a thread from its display name, members' names and identifiers (SPEC 4: the
+ * display name, else the members' names in byte order joined with ", "). Caller owns the
+ * result (free()); NULL when out of memory. redact.c names redacted threads with it too. */
+char *bs_analysis_thread_name(const struct bs_scan_result *result, const struct bs_thread *thread);
+
 #endif

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/analysis.h"
 #include "core/text.h"
 
 /* U+2022 BULLET, the mask character. */
@@ -205,37 +206,6 @@ static char *redacted_guid(const struct bs_thread *thread)
     return bs_strbuf_take(&guid);
 }
 
-static int compare_names(const void *a, const void *b)
-{
-    return bs_str_compare(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The thread's name as the analysis makes it, from the redacted values. */
-static char *thread_name(const struct bs_scan_result *result, const struct bs_thread *thread)
-{
-    if (thread->display_name != NULL) {
-        return bs_strdup(thread->display_name);
-    }
-    if (thread->member_count == 0) {
-        return bs_strdup(thread->chat_identifier != NULL ? thread->chat_identifier : thread->guid);
-    }
-    const char **names = malloc(thread->member_count * sizeof(*names));
-    if (names == NULL) {
-        return NULL;
-    }
-    for (size_t i = 0; i < thread->member_count; i++) {
-        names[i] = bs_person_name(result, thread->members[i].person_index);
-    }
-    qsort(names, thread->member_count, sizeof(*names), compare_names);
-    struct bs_strbuf joined = {0};
-    for (size_t i = 0; i < thread->member_count; i++) {
-        bs_strbuf_append_str(&joined, i == 0 ? "" : ", ");
-        bs_strbuf_append_str(&joined, names[i]);
-    }
-    free(names);
-    return bs_strbuf_take(&joined);
-}
-
 static bool redact_threads(struct bs_scan_result *result)
 {
     size_t groups = 0;
@@ -256,7 +226,7 @@ static bool redact_threads(struct bs_scan_result *result)
         }
     }
     for (size_t i = 0; i < result->thread_count; i++) {
-        if (!put(&result->threads[i].name, thread_name(result, &result->threads[i]))) {
+        if (!put(&result->threads[i].name, bs_analysis_thread_name(result, &result->threads[i]))) {
             return false;
         }
     }
