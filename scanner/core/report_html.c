@@ -144,22 +144,9 @@ static void name(struct page *page, const char *value)
     put(page, "</span>");
 }
 
-/* 1234567 as "1,234,567". */
-static void append_count(struct bs_strbuf *out, uint64_t value)
-{
-    char digits[24];
-    int n = snprintf(digits, sizeof(digits), "%" PRIu64, value);
-    for (int i = 0; i < n; i++) {
-        if (i > 0 && (n - i) % 3 == 0) {
-            bs_strbuf_append_str(out, ",");
-        }
-        bs_strbuf_append(out, &digits[i], 1);
-    }
-}
-
 static void number(struct page *page, uint64_t value)
 {
-    append_count(&page->buf, value);
+    bs_strbuf_append_count(&page->buf, value);
 }
 
 /* The day of a date ("2026-02-08"), or a dash when unknown. */
@@ -327,7 +314,7 @@ static void key_figures(struct page *page, const struct bs_scan_result *result)
     card(page, "c-high", by_risk[BS_RISK_HIGH], "high-risk groups over SMS, MMS or RCS");
     struct bs_strbuf of_threads = {0};
     bs_strbuf_append_str(&of_threads, "of ");
-    append_count(&of_threads, result->thread_count);
+    bs_strbuf_append_count(&of_threads, result->thread_count);
     bs_strbuf_append_str(&of_threads, " threads sent something unencrypted");
     card(page, risky == 0 ? "c-none" : "", risky, bs_strbuf_str(&of_threads));
     page->buf.failed = page->buf.failed || of_threads.failed;

@@ -70,19 +70,6 @@ static void append_clipped(struct bs_strbuf *out, const char *text, size_t max_b
     bs_strbuf_free(&safe);
 }
 
-/* 1234567 as "1,234,567". */
-static void append_count(struct bs_strbuf *out, uint64_t value)
-{
-    char digits[24];
-    int n = snprintf(digits, sizeof(digits), "%" PRIu64, value);
-    for (int i = 0; i < n; i++) {
-        if (i > 0 && (n - i) % 3 == 0) {
-            bs_strbuf_append_str(out, ",");
-        }
-        bs_strbuf_append(out, &digits[i], 1);
-    }
-}
-
 static void append_date(struct bs_strbuf *out, struct bs_date date)
 {
     char text[21];
@@ -350,9 +337,9 @@ static void source_section(const struct bs_scan_result *result,
         last = bs_date_max(last, result->threads[i].last_message);
     }
     bs_strbuf_append_str(out, "Scanned   ");
-    append_count(out, result->counted_messages);
+    bs_strbuf_append_count(out, result->counted_messages);
     bs_strbuf_append_str(out, " messages in ");
-    append_count(out, result->thread_count);
+    bs_strbuf_append_count(out, result->thread_count);
     bs_strbuf_append_str(out, " threads");
     if (first.is_known) {
         bs_strbuf_append_str(out, ", ");
@@ -368,7 +355,7 @@ static void source_section(const struct bs_scan_result *result,
     }
     if (result->orphan_messages > 0) {
         bs_strbuf_append_str(out, "          ");
-        append_count(out, result->orphan_messages);
+        bs_strbuf_append_count(out, result->orphan_messages);
         bs_strbuf_append_str(out, " orphan messages (in no thread)\n");
     }
 }
@@ -387,7 +374,7 @@ static void transport_section(const struct bs_scan_result *result, struct bs_str
         uint64_t count = result->counts[t];
         unsigned percent = total == 0 ? 0 : (unsigned)((count * 100 + total / 2) / total);
         struct bs_strbuf number = {0};
-        append_count(&number, count);
+        bs_strbuf_append_count(&number, count);
         bs_strbuf_appendf(out, "  %-9s %11s %4u%%  %s\n", labels[t], bs_strbuf_str(&number),
                           percent, meanings[t]);
         bs_strbuf_free(&number);
@@ -409,7 +396,7 @@ static void risk_section(const struct bs_scan_result *result, struct bs_strbuf *
         bs_strbuf_append_str(out, r == BS_RISK_CRITICAL ? "" : "  ");
         colour_on(out, context, by_risk[r] > 0 ? colours[r] : COLOUR_NONE);
         bs_strbuf_appendf(out, "%s ", bs_risk_name((enum bs_risk)r));
-        append_count(out, by_risk[r]);
+        bs_strbuf_append_count(out, by_risk[r]);
         colour_off(out, context, by_risk[r] > 0 ? colours[r] : COLOUR_NONE);
     }
     bs_strbuf_append_str(out, "\n");
@@ -421,7 +408,7 @@ static void group_lines(const struct bs_scan_result *result, const struct bs_thr
     bs_strbuf_append_str(out, "  ");
     append_clipped(out, thread->name, NAME_CLIP_BYTES);
     bs_strbuf_appendf(out, "\n    %zu people, ", thread->member_count);
-    append_count(out, bs_thread_unencrypted(thread));
+    bs_strbuf_append_count(out, bs_thread_unencrypted(thread));
     bs_strbuf_append_str(out, " unencrypted, last ");
     append_date(out, thread->last_unencrypted);
     bs_strbuf_append_str(out, "\n");
@@ -509,7 +496,7 @@ static void signal_section(const struct bs_scan_result *result, struct bs_strbuf
             bs_strbuf_appendf(out, "%" PRIu64 " critical group%s, ", row->critical_groups,
                               row->critical_groups == 1 ? "" : "s");
         }
-        append_count(out, row->unencrypted_messages);
+        bs_strbuf_append_count(out, row->unencrypted_messages);
         bs_strbuf_appendf(out, " unencrypted; secures %" PRIu64 " of %zu with those above\n",
                           row->secures, covered);
     }
@@ -581,7 +568,7 @@ static void advice_section(const struct bs_scan_result *result, struct bs_strbuf
                                   "message went over iMessage.\n");
     } else if (critical + high + medium + low == 0) {
         bs_strbuf_append_str(out, "  - No thread is at risk, but ");
-        append_count(out, unencrypted);
+        bs_strbuf_append_count(out, unencrypted);
         bs_strbuf_appendf(out, " unencrypted message%s belong%s to no thread.\n",
                           unencrypted == 1 ? "" : "s", unencrypted == 1 ? "s" : "");
     }

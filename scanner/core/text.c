@@ -1,6 +1,7 @@
 /* String buffer, bounded copies and array growth of text.h. */
 #include "core/text.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -87,6 +88,18 @@ void bs_strbuf_appendf(struct bs_strbuf *buf, const char *fmt, ...)
         buf->length += (size_t)needed;
     }
     va_end(args);
+}
+
+void bs_strbuf_append_count(struct bs_strbuf *buf, uint64_t value)
+{
+    char digits[24];
+    int n = snprintf(digits, sizeof(digits), "%" PRIu64, value);
+    for (int i = 0; i < n; i++) {
+        if (i > 0 && (n - i) % 3 == 0) {
+            bs_strbuf_append(buf, ",", 1);
+        }
+        bs_strbuf_append(buf, &digits[i], 1);
+    }
 }
 
 void bs_strbuf_append_temp_suffix(struct bs_strbuf *buf)

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/status.h"
 
@@ -35,6 +36,8 @@ void bs_strbuf_append_safe(struct bs_strbuf *buf, const char *text);
  * sequence becomes "\xHH" as above; everything else, control characters included, is copied
  * as it is. For formats that escape controls themselves (JSON). NULL appends nothing. */
 void bs_strbuf_append_utf8(struct bs_strbuf *buf, const char *text);
+/* Appends value with thousands separators: 1234567 as "1,234,567". */
+void bs_strbuf_append_count(struct bs_strbuf *buf, uint64_t value);
 /* Appends the six-character suffix mkstemp and mkdtemp replace with a unique name. */
 void bs_strbuf_append_temp_suffix(struct bs_strbuf *buf);
 /* Hands the content to the caller (owned, free()); NULL after a failure. Resets buf. */

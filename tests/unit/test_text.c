@@ -72,6 +72,21 @@ static void test_buffers(void)
     CHECK_INT_EQ(bs_array_reserve(&items, &capacity, 50, SIZE_MAX / 8, SIZE_MAX), BS_ERR_LIMIT);
     free(items);
     CHECK(bs_str_empty(NULL) && bs_str_empty("") && !bs_str_empty("a"));
+
+    static const struct {
+        uint64_t value;
+        const char *text;
+    } counts[] = {{0, "0"},
+                  {999, "999"},
+                  {1000, "1,000"},
+                  {1234567, "1,234,567"},
+                  {UINT64_MAX, "18,446,744,073,709,551,615"}};
+    for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+        struct bs_strbuf count = {0};
+        bs_strbuf_append_count(&count, counts[i].value);
+        CHECK_STR_EQ(bs_strbuf_str(&count), counts[i].text);
+        bs_strbuf_free(&count);
+    }
     CHECK(bs_str_compare(NULL, "") == 0 && bs_str_compare("a", "b") < 0);
 }
 
