@@ -20,7 +20,10 @@ enum long_only {
     OPT_CONTACTS,
     OPT_JSON,
     OPT_HTML,
-    OPT_REDACT
+    OPT_REDACT,
+    OPT_PASSWORD_FILE,
+    OPT_PASSWORD_STDIN,
+    OPT_PASSWORD_REFUSED
 };
 
 static const struct option long_options[] = {
@@ -34,6 +37,10 @@ static const struct option long_options[] = {
     {"since", required_argument, NULL, OPT_SINCE},
     {"country", required_argument, NULL, OPT_COUNTRY},
     {"contacts", required_argument, NULL, OPT_CONTACTS},
+    {"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
+    {"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN},
+    /* Listed only to refuse it with a reason: a password in argv is visible to every user. */
+    {"password", optional_argument, NULL, OPT_PASSWORD_REFUSED},
     {"quiet", no_argument, NULL, 'q'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
@@ -50,8 +57,8 @@ void cli_options_print_help(void)
           "only; never message text. The source is opened read-only and never changed.\n"
           "\n"
           "SOURCE is an iPhone backup folder (as Finder, iTunes or idevicebackup2 wrote it:\n"
-          "unencrypted, iOS 4 or later), an iPhone sms.db or a Mac chat.db (a -wal file\n"
-          "beside it is applied on a private copy). A backup also gives device facts,\n"
+          "iOS 4 or later; encrypted ones below), an iPhone sms.db or a Mac chat.db (a -wal\n"
+          "file beside it is applied on a private copy). A backup also gives device facts,\n"
           "where messages sit unencrypted at rest, and contact names from its AddressBook.\n"
           "\n"
           "Outputs (FILE '-' is standard output; files are created mode 0600 and appear\n"
@@ -74,6 +81,14 @@ void cli_options_print_help(void)
           "  -q, --quiet       no progress on stderr\n"
           "  -h, --help        this help\n"
           "  -V, --version     the version\n"
+          "\n"
+          "Encrypted backups (iOS 10 or later) are decrypted in memory only: nothing\n"
+          "decrypted touches disk. The password is asked without echo when standard input\n"
+          "is a terminal, or read with:\n"
+          "  --password-file FILE  from FILE (one trailing newline is not part of it)\n"
+          "  --password-stdin      from standard input (the same)\n"
+          "There is no --password option: a password on the command line is visible to\n"
+          "every user of the computer and stays in the shell history.\n"
           "\n"
           "Exit status: 0 scan completed, 1 --fail-on matched, 2 usage error,\n"
           "3 source missing, unreadable, unsupported or corrupt, 4 encrypted backup without\n"
@@ -142,6 +157,17 @@ static bool apply_option(int option, const char *value, struct cli_options *opti
     case OPT_CONTACTS:
         options->contacts_path = value;
         return true;
+    case OPT_PASSWORD_FILE:
+        options->password_file = value;
+        return true;
+    case OPT_PASSWORD_STDIN:
+        options->password_stdin = true;
+        return true;
+    case OPT_PASSWORD_REFUSED: /* the value is never repeated: it may be the password */
+        cli_error("--password: a password is never taken on the command line, where every "
+                  "user can see it; use --password-file FILE or --password-stdin, or type it "
+                  "at the prompt");
+        return false;
     case 'q':
         options->quiet = true;
         return true;
@@ -197,6 +223,10 @@ bool cli_options_parse(int argc, char **argv, struct cli_options *options)
         return false;
     }
     options->source_path = argv[optind];
+    if (options->password_file != NULL && options->password_stdin) {
+        cli_error("--password-file and --password-stdin both give the password; use one");
+        return false;
+    }
     const struct {
         const char *option;
         const char *path;

@@ -25,6 +25,9 @@ struct cli_options {
     bool show_version;
 
     const char *contacts_path; /* --contacts: a contact book naming people */
+
+    const char *password_file; /* --password-file: an encrypted backup's password */
+    bool password_stdin;       /* --password-stdin */
 };
 
 /* Exit status of SPEC 5. */

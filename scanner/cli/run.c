@@ -7,9 +7,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include "cli/cleanup.h"
 #include "cli/diag.h"
 #include "cli/output_file.h"
+#include "cli/password.h"
 #include "core/contacts.h"
 #include "core/redact.h"
 #include "core/report_csv.h"
@@ -73,6 +76,12 @@ static void progress_end(struct progress *progress)
     }
 }
 
+static bool is_folder(const char *path)
+{
+    struct stat info;
+    return stat(path, &info) == 0 && S_ISDIR(info.st_mode);
+}
+
 static int exit_for_source_error(const struct cli_options *options, const struct bs_error *err)
 {
     const char *advice = "";
@@ -81,8 +90,8 @@ static int exit_for_source_error(const struct cli_options *options, const struct
     case BS_ERR_NOT_FOUND:
         advice = "; check the path";
         break;
-    case BS_ERR_FORMAT:
-        advice = "; give an iPhone sms.db or a Mac chat.db";
+    case BS_ERR_FORMAT: /* a damaged backup folder says what is wrong with it on its own */
+        advice = is_folder(options->source_path) ? "" : "; give an iPhone sms.db or a Mac chat.db";
         break;
     case BS_ERR_IO:
         advice = "; check that it is readable";
@@ -259,6 +268,12 @@ int cli_run(const struct cli_options *options)
     struct progress progress = {now_seconds(), 0, false};
     bool show_progress = !options->quiet && isatty(STDERR_FILENO);
     const char *temp_root = getenv("TMPDIR");
+    /* Asked only if SOURCE turns out to be an encrypted backup. */
+    struct cli_password password = {
+        .file_path = options->password_file,
+        .from_stdin = options->password_stdin,
+        .show_progress = show_progress,
+    };
     struct bs_scan_request request = {
         .source_path = options->source_path,
         .default_country = options->country,
@@ -271,6 +286,7 @@ int cli_run(const struct cli_options *options)
             },
         .on_progress = show_progress ? on_progress : NULL,
         .progress_context = &progress,
+        .password = {cli_password_read, cli_password_on_key_derivation, &password},
     };
     struct bs_scan_report report;
     memset(&report, 0, sizeof(report));

@@ -211,9 +211,9 @@ static int compare_names(const void *a, const void *b)
     return bs_str_compare(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* chat.display_name, else the members' names in byte order joined with ", " (ending ", ..."
- * where BS_MAX_STRING_BYTES is reached), else the chat identifier or guid (a thread with
- * nobody in it still needs a label). */
+/* chat.display_name, else the members' names in byte order joined with ", " (at most
+ * BS_MAX_NAMES_IN_THREAD_NAME of them within BS_MAX_STRING_BYTES, then " and N more"), else
+ * the chat identifier or guid (a thread with nobody in it still needs a label). */
 char *bs_analysis_thread_name(const struct bs_scan_result *result, const struct bs_thread *thread)
 {
     if (thread->display_name != NULL) {

@@ -21,6 +21,7 @@
 #include "core/byte_reader.h"
 #include "core/limits.h"
 #include "core/text.h"
+#include "core/wal_apply.h"
 
 #define MANIFEST_DB   "Manifest.db"
 #define MANIFEST_MBDB "Manifest.mbdb"
@@ -42,6 +43,7 @@ struct bs_backup_layout {
     char *root;      /* as given */
     char *root_real; /* realpath of root: every file must resolve below it */
     struct bs_sqlite_db *manifest;
+    const struct bs_backup_keys *keys; /* encrypted backup: borrowed class keys, else NULL */
     const volatile sig_atomic_t *interrupt_flag;
     /* Every fileID the manifest lists, sorted by digest: loaded at open for an mbdb (finding
      * a file needs it), by the inventory for Manifest.db. */
@@ -212,16 +214,48 @@ done:
     return status;
 }
 
+/* The key of the row being read (its `file` column, an MBFile); a record that gives none, or
+ * that cannot be decoded, leaves key->has_key false with the reason in problem. */
+static enum bs_status read_row_key(struct bs_sqlite_query *query, struct bs_backup_file_key *key,
+                                   char *problem, size_t problem_size)
+{
+    size_t length = 0;
+    const char *blob = bs_sqlite_query_text(query, 2, &length);
+    struct bs_error local = {BS_OK, ""};
+    memset(key, 0, sizeof(*key));
+    if (blob == NULL) {
+        (void)snprintf(problem, problem_size, "its Manifest.db record has no MBFile");
+        return BS_OK;
+    }
+    enum bs_status status = bs_backup_decrypt_mbfile_key(blob, length, key, &local);
+    if (status == BS_ERR_NOMEM) {
+        return status;
+    }
+    if (status != BS_OK) {
+        (void)snprintf(problem, problem_size, "%s", local.message);
+    } else if (!key->has_key) {
+        (void)snprintf(problem, problem_size,
+                       "its Manifest.db record (MBFile) has no EncryptionKey");
+    }
+    return BS_OK;
+}
+
 static enum bs_status find_in_manifest_db(struct bs_backup_layout *layout, const char *domain,
                                           const char *relative_path, char file_id[],
-                                          bool *is_listed, struct bs_error *err)
+                                          bool *is_listed, struct bs_backup_file_key *key,
+                                          char *key_problem, size_t key_problem_size,
+                                          struct bs_error *err)
 {
     struct bs_sqlite_query *query = NULL;
     char *invalid = NULL;
     int64_t bad_flags = 0;
     bool has_bad_flags = false;
+    /* An encrypted backup's rows also hold each file's key (`file`, checked at open). */
     enum bs_status status = bs_sqlite_query_prepare(
-        layout->manifest, "SELECT fileID, flags FROM Files WHERE domain = ?1 AND relativePath = ?2",
+        layout->manifest,
+        layout->keys != NULL
+            ? "SELECT fileID, flags, file FROM Files WHERE domain = ?1 AND relativePath = ?2"
+            : "SELECT fileID, flags FROM Files WHERE domain = ?1 AND relativePath = ?2",
         &query, err);
     if (status == BS_OK) {
         status = bs_sqlite_query_bind_text(query, 1, domain, strlen(domain), err);
@@ -254,6 +288,12 @@ static enum bs_status find_in_manifest_db(struct bs_backup_layout *layout, const
         memcpy(file_id, id, length);
         file_id[length] = '\0';
         *is_listed = true;
+        if (layout->keys != NULL) {
+            status = read_row_key(query, key, key_problem, key_problem_size);
+            if (status != BS_OK) {
+                status = bs_error_set(err, status, "out of memory reading Manifest.db");
+            }
+        }
     }
     if (status == BS_OK && !*is_listed && invalid != NULL) {
         status = bs_error_set(err, BS_ERR_UNSAFE,
@@ -271,6 +311,20 @@ static enum bs_status find_in_manifest_db(struct bs_backup_layout *layout, const
     return status;
 }
 
+/* Why an encrypted file has no usable key: found when it is located, said when it is read. */
+static const char *const key_problem_not_listed =
+    "it is not listed in Manifest.db, so its key is unknown";
+
+static enum bs_status set_key_problem(struct bs_backup_file *file, const char *problem,
+                                      struct bs_error *err)
+{
+    if (file->key.has_key || file->state != BS_BACKUP_FILE_PRESENT) {
+        return BS_OK;
+    }
+    file->key_problem = bs_strdup(problem);
+    return file->key_problem != NULL ? BS_OK : bs_error_set(err, BS_ERR_NOMEM, "out of memory");
+}
+
 enum bs_status bs_backup_layout_find(struct bs_backup_layout *layout, const char *domain,
                                      const char *relative_path, struct bs_backup_file *out,
                                      struct bs_error *err)
@@ -285,12 +339,22 @@ enum bs_status bs_backup_layout_find(struct bs_backup_layout *layout, const char
     if (layout->kind == BS_BACKUP_LAYOUT_MANIFEST_DB) {
         char listed_id[BS_BACKUP_FILE_ID_HEX_BYTES];
         bool is_listed = false;
+        struct bs_backup_file_key key;
+        char problem[sizeof(((struct bs_error *)NULL)->message)] = "";
+        memset(&key, 0, sizeof(key));
         enum bs_status status =
-            find_in_manifest_db(layout, domain, relative_path, listed_id, &is_listed, err);
-        if (status != BS_OK) {
-            return status;
+            find_in_manifest_db(layout, domain, relative_path, listed_id, &is_listed, &key, problem,
+                                sizeof(problem), err);
+        if (status == BS_OK) {
+            status = locate_on_disk(layout, is_listed ? listed_id : computed, is_listed, out, err);
         }
-        return locate_on_disk(layout, is_listed ? listed_id : computed, is_listed, out, err);
+        if (status == BS_OK && layout->keys != NULL) {
+            out->keys = layout->keys;
+            out->key = key;
+            status = set_key_problem(out, is_listed ? problem : key_problem_not_listed, err);
+        }
+        bs_backup_crypto_cleanse(&key, sizeof(key));
+        return status;
     }
     uint8_t digest[BS_BACKUP_FILE_ID_DIGEST_BYTES];
     file_id_to_digest(computed, digest);
@@ -526,18 +590,72 @@ done:
     return status;
 }
 
+/* The name messages give a located file: its fileID, else the last part of its path. */
+static const char *shown_name(const struct bs_backup_file *file)
+{
+    if (file->file_id[0] != '\0' || file->path == NULL) {
+        return file->file_id;
+    }
+    const char *slash = strrchr(file->path, '/');
+    return slash != NULL ? slash + 1 : file->path;
+}
+
+static void wipe_and_free(void *bytes, size_t size)
+{
+    bs_backup_crypto_cleanse(bytes, bytes != NULL ? size : 0);
+    free(bytes);
+}
+
+/* Reads an encrypted file whole and decrypts it in the same buffer: nothing but ciphertext is
+ * ever on disk, and a large sms.db is held once. */
+static enum bs_status read_encrypted(const struct bs_backup_file *file, size_t max_bytes,
+                                     enum bs_backup_crypto_padding padding, uint8_t **bytes,
+                                     size_t *size, struct bs_error *err)
+{
+    const char *shown = shown_name(file);
+    if (!file->key.has_key) {
+        return bs_error_set(err, BS_ERR_FORMAT, "%s cannot be decrypted: %s", shown,
+                            file->key_problem != NULL ? file->key_problem : "no key");
+    }
+    /* The ciphertext is the plaintext and at most one block of padding. */
+    size_t max_cipher_bytes = max_bytes < BS_MAX_DECRYPTED_FILE_BYTES - BS_BACKUP_CRYPTO_BLOCK_BYTES
+                                  ? max_bytes + BS_BACKUP_CRYPTO_BLOCK_BYTES
+                                  : BS_MAX_DECRYPTED_FILE_BYTES;
+    uint8_t *buffer = NULL;
+    size_t length = 0;
+    size_t plain = 0;
+    enum bs_status status =
+        read_regular_file(file->path, shown, max_cipher_bytes, &buffer, &length, err);
+    if (status != BS_OK) {
+        return status;
+    }
+    status = bs_backup_decrypt_image(file->keys, &file->key.wrapped, buffer, length, padding,
+                                     &plain, err);
+    if (status != BS_OK) {
+        bs_error_prefix(err, "decrypting %s", shown);
+    } else if (plain > max_bytes) {
+        status = bs_error_set(err, BS_ERR_LIMIT, "%s: larger than %zu bytes", shown, max_bytes);
+    }
+    if (status != BS_OK) {
+        wipe_and_free(buffer, length);
+        return status;
+    }
+    *bytes = buffer;
+    *size = plain;
+    return BS_OK;
+}
+
 enum bs_status bs_backup_file_read(const struct bs_backup_file *file, size_t max_bytes,
                                    uint8_t **bytes, size_t *size, struct bs_error *err)
 {
     if (file->state != BS_BACKUP_FILE_PRESENT) {
         return bs_error_set(err, BS_ERR_NOT_FOUND, "not in the backup");
     }
+    if (file->path != NULL && file->keys != NULL) {
+        return read_encrypted(file, max_bytes, BS_BACKUP_CRYPTO_PAD_IF_VALID, bytes, size, err);
+    }
     if (file->path != NULL) {
-        const char *slash = strrchr(file->path, '/');
-        const char *shown = file->file_id[0] != '\0' ? file->file_id
-                            : slash != NULL          ? slash + 1
-                                                     : file->path;
-        return read_regular_file(file->path, shown, max_bytes, bytes, size, err);
+        return read_regular_file(file->path, shown_name(file), max_bytes, bytes, size, err);
     }
     if (file->size > max_bytes) {
         return bs_error_set(err, BS_ERR_LIMIT, "%s: larger than %zu bytes", file->file_id,
@@ -555,6 +673,24 @@ enum bs_status bs_backup_file_read(const struct bs_backup_file *file, size_t max
     return BS_OK;
 }
 
+/* Applies wal (read, decrypted when it is encrypted) to the image in memory. */
+static enum bs_status apply_wal_in_memory(void **image, size_t *size,
+                                          const struct bs_backup_file *wal, struct bs_error *err)
+{
+    uint8_t *bytes = NULL;
+    size_t wal_size = 0;
+    enum bs_status status =
+        bs_backup_file_read(wal, BS_MAX_DECRYPTED_FILE_BYTES, &bytes, &wal_size, err);
+    if (status == BS_OK && wal_size > 0) { /* an empty WAL holds nothing, as SQLite sees it */
+        status = bs_wal_apply(image, size, bytes, wal_size, NULL, err);
+        if (status != BS_OK) {
+            bs_error_prefix(err, "applying its WAL %s", shown_name(wal));
+        }
+    }
+    wipe_and_free(bytes, wal_size);
+    return status;
+}
+
 enum bs_status bs_backup_file_open_db(struct bs_backup_file *file, const struct bs_backup_file *wal,
                                       const struct bs_sqlite_open_options *options,
                                       struct bs_sqlite_db **out, struct bs_error *err)
@@ -563,22 +699,43 @@ enum bs_status bs_backup_file_open_db(struct bs_backup_file *file, const struct 
     if (file->state != BS_BACKUP_FILE_PRESENT) {
         return bs_error_set(err, BS_ERR_NOT_FOUND, "not in the backup");
     }
-    if (file->path != NULL) {
-        if (has_wal && wal->path == NULL) {
+    if (file->path != NULL && file->keys == NULL) {
+        if (has_wal && (wal->path == NULL || wal->keys != NULL)) {
             return bs_error_set(err, BS_ERR_UNSUPPORTED,
                                 "a WAL in memory cannot be applied to a file on disk");
         }
         return bs_sqlite_db_open_file(file->path, has_wal ? wal->path : "", options, out, err);
     }
-    if (has_wal) {
-        return bs_error_set(err, BS_ERR_UNSUPPORTED, "applying a WAL to a database held in memory");
+    /* In memory from here on: decrypted (or given) bytes, never a file. */
+    void *image = NULL;
+    size_t size = 0;
+    enum bs_status status = BS_OK;
+    if (file->path != NULL) {
+        uint8_t *bytes = NULL;
+        status = read_encrypted(file, BS_MAX_DECRYPTED_FILE_BYTES, BS_BACKUP_CRYPTO_PAD_SQLITE,
+                                &bytes, &size, err);
+        image = bytes;
+        if (status == BS_OK && (size < 16 || memcmp(bytes, "SQLite format 3", 16) != 0)) {
+            status = bs_error_set(err, BS_ERR_FORMAT,
+                                  "%s does not decrypt to a SQLite database with the key "
+                                  "Manifest.db gives it: it is damaged, or from another backup",
+                                  shown_name(file));
+        }
+    } else {
+        image = file->bytes;
+        size = file->size;
+        file->bytes = NULL;
+        file->size = 0;
+        file->state = BS_BACKUP_FILE_ABSENT; /* the image is ours now */
     }
-    uint8_t *bytes = file->bytes;
-    size_t size = file->size;
-    file->bytes = NULL;
-    file->size = 0;
-    file->state = BS_BACKUP_FILE_ABSENT; /* the connection owns the bytes now */
-    return bs_sqlite_db_open_memory(bytes, size, options, out, err);
+    if (status == BS_OK && has_wal) {
+        status = apply_wal_in_memory(&image, &size, wal, err);
+    }
+    if (status != BS_OK) {
+        wipe_and_free(image, size);
+        return status;
+    }
+    return bs_sqlite_db_open_memory(image, size, options, out, err);
 }
 
 void bs_backup_file_clear(struct bs_backup_file *file)
@@ -586,6 +743,7 @@ void bs_backup_file_clear(struct bs_backup_file *file)
     if (file != NULL) {
         free(file->path);
         free(file->bytes);
+        free(file->key_problem);
         memset(file, 0, sizeof(*file));
     }
 }
@@ -735,8 +893,44 @@ static enum bs_status open_mbdb(struct bs_backup_layout *layout, const char *pat
     return status;
 }
 
+/* Manifest.db of an encrypted backup (iOS 10.2 and later): read whole, decrypted in its own
+ * buffer with the ManifestKey, opened from memory. A Manifest.db-wal is not applied: the
+ * device writes none into a backup, and nothing says how one would be keyed. */
+static enum bs_status open_encrypted_manifest_db(struct bs_backup_layout *layout, const char *path,
+                                                 const struct bs_sqlite_open_options *open,
+                                                 const struct bs_backup_encryption *encryption,
+                                                 struct bs_error *err)
+{
+    uint8_t *bytes = NULL;
+    size_t size = 0;
+    size_t plain = 0;
+    enum bs_status status =
+        read_regular_file(path, MANIFEST_DB, BS_MAX_DECRYPTED_FILE_BYTES, &bytes, &size, err);
+    if (status != BS_OK) {
+        return status;
+    }
+    if (size >= 16 && memcmp(bytes, "SQLite format 3", 16) == 0) {
+        free(bytes);
+        return bs_error_set(err, BS_ERR_FORMAT,
+                            MANIFEST_DB " is plain SQLite although Manifest.plist gives it a "
+                                        "ManifestKey: was the backup decrypted by another tool? "
+                                        "Scan the original backup");
+    }
+    status = bs_backup_decrypt_manifest_db(layout->keys, encryption, bytes, size, &plain, err);
+    if (status != BS_OK) {
+        wipe_and_free(bytes, size);
+        return status;
+    }
+    status = bs_sqlite_db_open_memory(bytes, plain, open, &layout->manifest, err);
+    if (status != BS_OK) {
+        bs_error_prefix(err, "decrypted " MANIFEST_DB);
+    }
+    return status;
+}
+
 static enum bs_status open_manifest_db(struct bs_backup_layout *layout, const char *path,
                                        const struct bs_sqlite_open_options *open,
+                                       const struct bs_backup_encryption *encryption,
                                        struct bs_error *err)
 {
     /* A WAL beside Manifest.db is applied by sqlite_db; it must be a plain file too. */
@@ -751,10 +945,21 @@ static enum bs_status open_manifest_db(struct bs_backup_layout *layout, const ch
         return bs_error_set(err, BS_ERR_UNSAFE,
                             MANIFEST_DB "-wal is a symbolic link or not a regular file");
     }
-    enum bs_status status = bs_sqlite_db_open_file(path, NULL, open, &layout->manifest, err);
+    enum bs_status status = BS_OK;
+    if (encryption != NULL && encryption->has_manifest_key) {
+        status = open_encrypted_manifest_db(layout, path, open, encryption, err);
+        if (status != BS_OK) {
+            return status; /* its messages name Manifest.db */
+        }
+    } else {
+        status = bs_sqlite_db_open_file(path, NULL, open, &layout->manifest, err);
+    }
     if (status == BS_ERR_FORMAT) {
-        bs_error_prefix(err, MANIFEST_DB " (an encrypted backup whose Manifest.plist is "
-                                         "missing, or a damaged one)");
+        bs_error_prefix(err, layout->keys != NULL
+                                 ? MANIFEST_DB " (plain SQLite when Manifest.plist has no "
+                                               "ManifestKey; this one is damaged)"
+                                 : MANIFEST_DB " (an encrypted backup whose Manifest.plist is "
+                                               "missing, or a damaged one)");
         return status;
     }
     if (status == BS_OK && (!bs_sqlite_db_has_table(layout->manifest, "Files") ||
@@ -765,6 +970,12 @@ static enum bs_status open_manifest_db(struct bs_backup_layout *layout, const ch
         status = bs_error_set(err, BS_ERR_FORMAT,
                               "it has no Files table with fileID, domain, relativePath and "
                               "flags columns");
+    }
+    if (status == BS_OK && layout->keys != NULL &&
+        !bs_sqlite_db_has_column(layout->manifest, "Files", "file")) {
+        status = bs_error_set(err, BS_ERR_FORMAT,
+                              "its Files table has no file column, which holds each file's key "
+                              "in an encrypted backup");
     }
     if (status != BS_OK) {
         bs_error_prefix(err, MANIFEST_DB);
@@ -826,8 +1037,10 @@ static enum bs_status not_a_backup(const char *root, struct bs_error *err)
     return status;
 }
 
-enum bs_status bs_backup_layout_open(const char *root, const struct bs_sqlite_open_options *open,
-                                     struct bs_backup_layout **out, struct bs_error *err)
+static enum bs_status open_layout(const char *root, const struct bs_sqlite_open_options *open,
+                                  const struct bs_backup_keys *keys,
+                                  const struct bs_backup_encryption *encryption,
+                                  struct bs_backup_layout **out, struct bs_error *err)
 {
     enum bs_status status = BS_OK;
     char *db_path = NULL;
@@ -837,6 +1050,7 @@ enum bs_status bs_backup_layout_open(const char *root, const struct bs_sqlite_op
         return bs_error_set(err, BS_ERR_NOMEM, "out of memory");
     }
     layout->interrupt_flag = open != NULL ? open->interrupt_flag : NULL;
+    layout->keys = keys;
     layout->root = bs_strdup(root);
     db_path = join3(root, MANIFEST_DB, NULL);
     mbdb_path = join3(root, MANIFEST_MBDB, NULL);
@@ -857,7 +1071,12 @@ enum bs_status bs_backup_layout_open(const char *root, const struct bs_sqlite_op
                               db_kind < 0 ? MANIFEST_DB : MANIFEST_MBDB);
     } else if (db_kind > 0) {
         layout->kind = BS_BACKUP_LAYOUT_MANIFEST_DB;
-        status = open_manifest_db(layout, db_path, open, err);
+        status = open_manifest_db(layout, db_path, open, encryption, err);
+    } else if (mbdb_kind > 0 && keys != NULL) {
+        status = bs_error_set(err, BS_ERR_UNSUPPORTED,
+                              "an encrypted iOS 4-9 backup (" MANIFEST_MBDB
+                              "), which this version cannot open: it decrypts backups "
+                              "made by iOS 10.2 and later");
     } else if (mbdb_kind > 0) {
         layout->kind = BS_BACKUP_LAYOUT_MBDB;
         status = open_mbdb(layout, mbdb_path, err);
@@ -873,6 +1092,24 @@ done:
     }
     *out = layout;
     return BS_OK;
+}
+
+enum bs_status bs_backup_layout_open(const char *root, const struct bs_sqlite_open_options *open,
+                                     struct bs_backup_layout **out, struct bs_error *err)
+{
+    return open_layout(root, open, NULL, NULL, out, err);
+}
+
+enum bs_status bs_backup_layout_open_encrypted(const char *root,
+                                               const struct bs_sqlite_open_options *open,
+                                               const struct bs_backup_keys *keys,
+                                               const struct bs_backup_encryption *encryption,
+                                               struct bs_backup_layout **out, struct bs_error *err)
+{
+    if (keys == NULL || encryption == NULL) {
+        return bs_error_set(err, BS_ERR_INTERNAL, "open_encrypted: no keys");
+    }
+    return open_layout(root, open, keys, encryption, out, err);
 }
 
 void bs_backup_layout_close(struct bs_backup_layout *layout)

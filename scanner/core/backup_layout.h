@@ -13,8 +13,9 @@
  * A located file (struct bs_backup_file) is either a path on disk or bytes in memory: an
  * encrypted backup's files are decrypted in memory and never written to disk. Callers read or
  * open located files only through bs_backup_file_read and bs_backup_file_open_db, so they work
- * with either. This version locates files of unencrypted backups (paths); the layout of an
- * encrypted one is refused by bs_backup_layout_open's callers before it gets here.
+ * with either. In an encrypted backup (bs_backup_layout_open_encrypted) Manifest.db is decrypted
+ * into memory and opened from there, and each located file carries the key its Manifest.db
+ * record gives: it is decrypted in memory when read or opened, never written anywhere.
  */
 #ifndef BS_CORE_BACKUP_LAYOUT_H
 #define BS_CORE_BACKUP_LAYOUT_H
@@ -24,6 +25,7 @@
 #include <stdint.h>
 
 #include "core/backup_crypto.h"
+#include "core/backup_decrypt.h"
 #include "core/sqlite_db.h"
 #include "core/status.h"
 
@@ -49,6 +51,12 @@ struct bs_backup_file {
     char *path;                                /* PRESENT on disk: its real path, owned */
     uint8_t *bytes; /* PRESENT in memory (decrypted): owned, size bytes */
     size_t size;
+    /* Encrypted on disk (path): the backup's class keys (borrowed from the caller of
+     * bs_backup_layout_open_encrypted, which keeps them until the file is cleared) and the
+     * file's own wrapped key. NULL for a plain file. */
+    const struct bs_backup_keys *keys;
+    struct bs_backup_file_key key; /* key.has_key false: not listed, or no usable key */
+    char *key_problem;             /* why key.has_key is false (owned), or NULL */
 };
 
 /* What a walk of the folder found, compared with the manifest. */
@@ -70,6 +78,20 @@ struct bs_backup_inventory {
  * a malformed mbdb); BS_ERR_LIMIT, BS_ERR_IO, BS_ERR_NOMEM. The message names the manifest. */
 enum bs_status bs_backup_layout_open(const char *root, const struct bs_sqlite_open_options *open,
                                      struct bs_backup_layout **out, struct bs_error *err);
+
+/* As bs_backup_layout_open, for an encrypted backup (Manifest.plist IsEncrypted true). With a
+ * ManifestKey, Manifest.db is read whole (at most BS_MAX_DECRYPTED_FILE_BYTES), decrypted and
+ * opened from memory; without one (iOS 10.0-10.1) it is plain SQLite and opened as above.
+ * Files located through the layout carry keys (borrowed: the caller keeps them alive until
+ * every located file is cleared) and their key from Manifest.db's `file` column, which must
+ * exist. BS_ERR_UNSUPPORTED for an iOS 4-9 backup (Manifest.mbdb), whose encryption this
+ * version does not open; BS_ERR_FORMAT when Manifest.db does not decrypt to SQLite; the other
+ * statuses of bs_backup_layout_open. */
+enum bs_status bs_backup_layout_open_encrypted(const char *root,
+                                               const struct bs_sqlite_open_options *open,
+                                               const struct bs_backup_keys *keys,
+                                               const struct bs_backup_encryption *encryption,
+                                               struct bs_backup_layout **out, struct bs_error *err);
 
 /* Closes the manifest and frees the layout. NULL-safe. */
 void bs_backup_layout_close(struct bs_backup_layout *layout);
@@ -102,17 +124,22 @@ enum bs_status bs_backup_layout_inventory(struct bs_backup_layout *layout,
 bool bs_backup_file_id_is_valid(const char *text, size_t length);
 
 /* Reads a PRESENT file whole into *bytes (caller owns, free(); never NULL on success) and
- * *size. The file is opened without following links and must still be a regular file.
- * BS_ERR_LIMIT above max_bytes (nothing allocated for it), BS_ERR_NOT_FOUND when file is not
- * PRESENT, BS_ERR_UNSAFE, BS_ERR_IO, BS_ERR_NOMEM. */
+ * *size. The file is opened without following links and must still be a regular file; an
+ * encrypted one is decrypted in memory (its padding removed). BS_ERR_LIMIT above max_bytes
+ * (nothing allocated for it), BS_ERR_NOT_FOUND when file is not PRESENT, BS_ERR_FORMAT for an
+ * encrypted file without a usable key or that does not decrypt, BS_ERR_UNSAFE, BS_ERR_IO,
+ * BS_ERR_NOMEM. */
 enum bs_status bs_backup_file_read(const struct bs_backup_file *file, size_t max_bytes,
                                    uint8_t **bytes, size_t *size, struct bs_error *err);
 
 /* Opens a PRESENT database file read-only (sqlite_db.h), applying wal when it is PRESENT
- * (the backup stores sms.db-wal under its own fileID) and no other WAL. A file in memory is
- * handed to bs_sqlite_db_open_memory (its bytes move into the connection). Caller owns *out.
- * BS_ERR_NOT_FOUND when file is not PRESENT, BS_ERR_UNSUPPORTED for a WAL in memory, and
- * the statuses of bs_sqlite_db_open_file. */
+ * (the backup stores sms.db-wal under its own fileID) and no other WAL. A plain file on disk
+ * is opened by bs_sqlite_db_open_file (a WAL on a private copy). A file in memory or encrypted
+ * is decrypted into memory, its WAL (decrypted too) applied there with bs_wal_apply, and the
+ * image handed to bs_sqlite_db_open_memory: nothing touches disk. Caller owns *out.
+ * BS_ERR_NOT_FOUND when file is not PRESENT, BS_ERR_UNSUPPORTED for a WAL in memory beside a
+ * plain file on disk, the statuses of bs_backup_file_read, bs_wal_apply and
+ * bs_sqlite_db_open_file. */
 enum bs_status bs_backup_file_open_db(struct bs_backup_file *file, const struct bs_backup_file *wal,
                                       const struct bs_sqlite_open_options *options,
                                       struct bs_sqlite_db **out, struct bs_error *err);

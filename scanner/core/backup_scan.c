@@ -6,12 +6,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
+#include "core/backup_crypto.h"
+#include "core/backup_decrypt.h"
 #include "core/backup_layout.h"
 #include "core/backup_plist.h"
 #include "core/contacts.h"
 #include "core/ids.h"
 #include "core/limits.h"
 #include "core/plist_read.h"
+#include "core/text.h"
 
 /* The files of a backup the scan reads, by role. */
 enum role {
@@ -51,6 +56,8 @@ struct backup_scan {
     struct bs_backup_prefs prefs;
     struct bs_ids *ids;
     struct bs_contacts *contacts;
+    struct bs_backup_encryption encryption; /* an encrypted backup's keybag and ManifestKey */
+    struct bs_backup_keys *keys; /* its class keys: kept until every located file is cleared */
 };
 
 static void copy_error(struct bs_error *err, const struct bs_error *local)
@@ -63,22 +70,6 @@ static void copy_error(struct bs_error *err, const struct bs_error *local)
 static bool is_critical(enum role role)
 {
     return role == ROLE_SMS || role == ROLE_SMS_WAL;
-}
-
-/* "1,234" into out. */
-static const char *count_text(uint64_t value, char out[32])
-{
-    char digits[24];
-    int n = snprintf(digits, sizeof(digits), "%" PRIu64, value);
-    size_t length = 0;
-    for (int i = 0; i < n; i++) {
-        if (i > 0 && (n - i) % 3 == 0) {
-            out[length++] = ',';
-        }
-        out[length++] = digits[i];
-    }
-    out[length] = '\0';
-    return out;
 }
 
 static enum bs_status locate(struct backup_scan *scan, enum role role, struct bs_error *err)
@@ -140,8 +131,8 @@ static enum bs_status check_folder(struct backup_scan *scan, struct bs_error *er
     struct bs_backup_facts *facts = &scan->report->backup;
     const char *manifest = bs_backup_layout_manifest_name(scan->layout);
     struct bs_backup_inventory inventory;
-    char a[32];
-    char b[32];
+    char a[BS_COUNT_TEXT_BYTES];
+    char b[BS_COUNT_TEXT_BYTES];
     enum bs_status status = bs_backup_layout_inventory(scan->layout, &inventory, err);
     if (status != BS_OK) {
         bs_error_prefix(err, "checking the backup folder");
@@ -151,12 +142,12 @@ static enum bs_status check_folder(struct backup_scan *scan, struct bs_error *er
         status = bs_backup_facts_add_warning(facts, err,
                                              "%s lists more than %s files: the folder was not "
                                              "checked for missing or extra files",
-                                             manifest, count_text(BS_MAX_BACKUP_FILES, a));
+                                             manifest, bs_format_count(BS_MAX_BACKUP_FILES, a));
     }
     if (status == BS_OK && inventory.missing_files > 0) {
         status = bs_backup_facts_add_warning(
             facts, err, "%s of the %s files %s lists are missing from the folder",
-            count_text(inventory.missing_files, a), count_text(inventory.listed_files, b),
+            bs_format_count(inventory.missing_files, a), bs_format_count(inventory.listed_files, b),
             manifest);
     }
     if (status == BS_OK && inventory.unlisted_files > 0) {
@@ -164,7 +155,7 @@ static enum bs_status check_folder(struct backup_scan *scan, struct bs_error *er
             facts, err,
             "%s file%s in the folder %s not listed "
             "in %s",
-            count_text(inventory.unlisted_files, a), inventory.unlisted_files == 1 ? "" : "s",
+            bs_format_count(inventory.unlisted_files, a), inventory.unlisted_files == 1 ? "" : "s",
             inventory.unlisted_files == 1 ? "is" : "are", manifest);
     }
     if (status == BS_OK && inventory.invalid_file_ids > 0) {
@@ -172,15 +163,16 @@ static enum bs_status check_folder(struct backup_scan *scan, struct bs_error *er
             facts, err,
             "%s row%s of %s %s a fileID that is not 40 lower-case hex characters: never used "
             "as a path",
-            count_text(inventory.invalid_file_ids, a), inventory.invalid_file_ids == 1 ? "" : "s",
-            manifest, inventory.invalid_file_ids == 1 ? "has" : "have");
+            bs_format_count(inventory.invalid_file_ids, a),
+            inventory.invalid_file_ids == 1 ? "" : "s", manifest,
+            inventory.invalid_file_ids == 1 ? "has" : "have");
     }
     if (status == BS_OK && inventory.unsafe_entries > 0) {
         status = bs_backup_facts_add_warning(
             facts, err,
             "%s symbolic link%s or special file%s where the backup keeps its files: never "
             "followed",
-            count_text(inventory.unsafe_entries, a), inventory.unsafe_entries == 1 ? "" : "s",
+            bs_format_count(inventory.unsafe_entries, a), inventory.unsafe_entries == 1 ? "" : "s",
             inventory.unsafe_entries == 1 ? "" : "s");
     }
     return status;
@@ -308,12 +300,113 @@ static enum bs_status read_messages(struct backup_scan *scan, struct bs_error *e
     return status;
 }
 
+/* True when root/name exists as anything (a link is not followed). */
+static bool has_entry(const char *root, const char *name)
+{
+    struct bs_strbuf path = {0};
+    bs_strbuf_appendf(&path, "%s/%s", root, name);
+    struct stat info;
+    bool found = !path.failed && lstat(bs_strbuf_str(&path), &info) == 0;
+    bs_strbuf_free(&path);
+    return found;
+}
+
+/* The keybag and ManifestKey of the folder's Manifest.plist (read again: the plist reader
+ * keeps device facts only). */
+static enum bs_status read_encryption(struct backup_scan *scan, struct bs_error *err)
+{
+    struct bs_strbuf path = {0};
+    bs_strbuf_appendf(&path, "%s/Manifest.plist", scan->request->source_path);
+    char *owned = bs_strbuf_take(&path);
+    if (owned == NULL) {
+        return bs_error_set(err, BS_ERR_NOMEM, "out of memory");
+    }
+    struct bs_backup_file file = {.state = BS_BACKUP_FILE_PRESENT, .path = owned};
+    uint8_t *bytes = NULL;
+    size_t size = 0;
+    struct bs_plist *plist = NULL;
+    enum bs_status status = bs_backup_file_read(&file, BS_MAX_PLIST_BYTES, &bytes, &size, err);
+    if (status == BS_OK) {
+        status = bs_plist_parse(bytes, size, &plist, err);
+    }
+    if (status == BS_OK) {
+        status = bs_backup_decrypt_read_manifest_plist(plist, &scan->encryption, err);
+    } else if (status != BS_ERR_NOMEM) {
+        bs_error_prefix(err, "reading Manifest.plist again for its keybag");
+    }
+    bs_plist_free(plist);
+    free(bytes);
+    bs_backup_file_clear(&file);
+    return status;
+}
+
+static void on_key_derivation(enum bs_backup_crypto_kdf_phase phase, void *context)
+{
+    const struct backup_scan *scan = context;
+    const struct bs_scan_password_source *source = &scan->request->password;
+    if (source->on_key_derivation != NULL) {
+        source->on_key_derivation(phase == BS_BACKUP_CRYPTO_KDF_FINISHED,
+                                  scan->encryption.keybag.dp_iteration_count,
+                                  scan->encryption.keybag.iteration_count, source->context);
+    }
+}
+
+/* Everything an encrypted backup needs before its Manifest.db opens, cheapest first so that a
+ * backup that cannot be opened says so before the password is asked: the layout, the keybag,
+ * then the password and the key derivation (seconds). The password is wiped right after. */
+static enum bs_status unlock(struct backup_scan *scan, struct bs_error *err)
+{
+    const char *root = scan->request->source_path;
+    const struct bs_scan_password_source *source = &scan->request->password;
+    if (!has_entry(root, "Manifest.db") && has_entry(root, "Manifest.mbdb")) {
+        return bs_error_set(err, BS_ERR_UNSUPPORTED,
+                            "an encrypted iOS 4-9 backup (Manifest.plist: IsEncrypted true, and "
+                            "a Manifest.mbdb), which this version cannot open: it decrypts "
+                            "backups made by iOS 10.2 and later");
+    }
+    enum bs_status status = read_encryption(scan, err);
+    if (status != BS_OK) {
+        return status;
+    }
+    if (source->read == NULL) {
+        return bs_error_set(err, BS_ERR_PASSWORD,
+                            "an encrypted backup (Manifest.plist: IsEncrypted true), and no "
+                            "password was given");
+    }
+    char password[BS_MAX_PASSWORD_BYTES];
+    size_t length = 0;
+    status = source->read(password, sizeof(password), &length, source->context, err);
+    if (status == BS_OK && length > sizeof(password)) {
+        status = bs_error_set(err, BS_ERR_INTERNAL, "the password reader overran its buffer");
+    }
+    if (status == BS_OK) {
+        status = bs_backup_keys_create_from_password(&scan->encryption.keybag, password, length,
+                                                     on_key_derivation, scan, &scan->keys, err);
+        if (status == BS_ERR_PASSWORD) {
+            status = bs_error_set(err, BS_ERR_PASSWORD,
+                                  "wrong password for this encrypted backup (the key it gives "
+                                  "does not unwrap the backup's keybag): it is the password "
+                                  "set when \"Encrypt local backup\" was turned on, not the "
+                                  "iPhone's passcode; check it and try again");
+        } else if (status == BS_ERR_LIMIT || status == BS_ERR_FORMAT) {
+            bs_error_prefix(err, "Manifest.plist");
+        }
+    }
+    bs_backup_crypto_cleanse(password, sizeof(password));
+    return status;
+}
+
 static enum bs_status open_layout(struct backup_scan *scan, struct bs_error *err)
 {
     if (scan->evidence.folder.says_encrypted == BS_BACKUP_CLAIM_YES) {
-        return bs_error_set(err, BS_ERR_UNSUPPORTED,
-                            "an encrypted backup (Manifest.plist: IsEncrypted true): this "
-                            "version cannot open encrypted backups yet");
+        /* Manifest.db and every file are decrypted in memory; is_manifest_plain stays false. */
+        enum bs_status status = unlock(scan, err);
+        if (status == BS_OK) {
+            status =
+                bs_backup_layout_open_encrypted(scan->request->source_path, &scan->request->open,
+                                                scan->keys, &scan->encryption, &scan->layout, err);
+        }
+        return status;
     }
     enum bs_status status =
         bs_backup_layout_open(scan->request->source_path, &scan->request->open, &scan->layout, err);
@@ -386,6 +479,7 @@ enum bs_status bs_backup_scan(const struct bs_scan_request *request, struct bs_s
     for (int role = 0; role < ROLE_COUNT; role++) {
         bs_backup_file_clear(&scan.files[role]);
     }
+    bs_backup_keys_free(scan.keys); /* after the files, which borrow them */
     bs_backup_prefs_clear(&scan.prefs);
     bs_contacts_free(scan.contacts);
     bs_ids_free(scan.ids);

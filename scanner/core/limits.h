@@ -80,6 +80,11 @@
  * parser fills a fixed table, so a hostile keybag cannot make it allocate. */
 #define BS_MAX_KEYBAG_CLASSES 32
 
+/* A Manifest.db Files.file blob (an MBFile keyed archive) decoded for a file's key. Real ones
+ * are 400-700 bytes, a few KB with extended attributes; only the few files a scan reads are
+ * decoded, and a hostile row must not make libplist parse megabytes. */
+#define BS_MAX_MBFILE_BYTES (1024 * 1024)
+
 /* Longest backup password accepted (bytes of UTF-8). A person types it; PBKDF2 in OpenSSL
  * takes an int length, and a password file of megabytes is a mistake, not a password. */
 #define BS_MAX_PASSWORD_BYTES 4096

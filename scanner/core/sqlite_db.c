@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include "core/backup_crypto.h"
 #include "core/limits.h"
 #include "core/text.h"
 
@@ -28,6 +29,7 @@ struct column_cache {
 struct bs_sqlite_db {
     sqlite3 *handle;
     void *image;       /* owned memory image, or NULL */
+    size_t image_size; /* wiped before it is freed: it may be decrypted evidence */
     char *private_dir; /* owned private copy folder, or NULL */
     struct column_cache *caches;
     size_t cache_count;
@@ -334,6 +336,7 @@ enum bs_status bs_sqlite_db_open_memory(void *bytes, size_t size,
         return bs_error_set(err, BS_ERR_NOMEM, "out of memory");
     }
     db->image = bytes;
+    db->image_size = bytes == NULL ? 0 : size;
     unsigned char *header = bytes;
     status = bytes == NULL ? bs_error_set(err, BS_ERR_FORMAT, "empty database image")
                            : check_header(header, size, err);
@@ -374,7 +377,10 @@ void bs_sqlite_db_close(struct bs_sqlite_db *db)
         return;
     }
     (void)sqlite3_close_v2(db->handle);
-    free(db->image);
+    if (db->image != NULL) {
+        bs_backup_crypto_cleanse(db->image, db->image_size);
+        free(db->image);
+    }
     if (db->private_dir != NULL) {
         remove_private_dir(db->private_dir);
         free(db->private_dir);

@@ -49,8 +49,8 @@ enum bs_status bs_sqlite_db_open_file(const char *path, const char *wal_path,
                                       struct bs_sqlite_db **out, struct bs_error *err);
 
 /* Opens a database image held in memory, read-only. Takes ownership of bytes (malloc'd),
- * also on failure; the image is freed on close. A WAL-mode header (bytes 18-19 = 2) is
- * switched to rollback mode, since a memory image has no WAL file. */
+ * also on failure; the image is wiped and freed on close (it may be decrypted evidence). A WAL-mode
+ * header (bytes 18-19 = 2) is switched to rollback mode, since a memory image has no WAL file. */
 enum bs_status bs_sqlite_db_open_memory(void *bytes, size_t size,
                                         const struct bs_sqlite_open_options *options,
                                         struct bs_sqlite_db **out, struct bs_error *err);

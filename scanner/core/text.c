@@ -90,16 +90,25 @@ void bs_strbuf_appendf(struct bs_strbuf *buf, const char *fmt, ...)
     va_end(args);
 }
 
-void bs_strbuf_append_count(struct bs_strbuf *buf, uint64_t value)
+const char *bs_format_count(uint64_t value, char out[BS_COUNT_TEXT_BYTES])
 {
     char digits[24];
     int n = snprintf(digits, sizeof(digits), "%" PRIu64, value);
+    size_t length = 0;
     for (int i = 0; i < n; i++) {
         if (i > 0 && (n - i) % 3 == 0) {
-            bs_strbuf_append(buf, ",", 1);
+            out[length++] = ','; /* 20 digits and 6 commas fit in 32 bytes */
         }
-        bs_strbuf_append(buf, &digits[i], 1);
+        out[length++] = digits[i];
     }
+    out[length] = '\0';
+    return out;
+}
+
+void bs_strbuf_append_count(struct bs_strbuf *buf, uint64_t value)
+{
+    char text[BS_COUNT_TEXT_BYTES];
+    bs_strbuf_append_str(buf, bs_format_count(value, text));
 }
 
 void bs_strbuf_append_temp_suffix(struct bs_strbuf *buf)

@@ -36,7 +36,10 @@ void bs_strbuf_append_safe(struct bs_strbuf *buf, const char *text);
  * sequence becomes "\xHH" as above; everything else, control characters included, is copied
  * as it is. For formats that escape controls themselves (JSON). NULL appends nothing. */
 void bs_strbuf_append_utf8(struct bs_strbuf *buf, const char *text);
-/* Appends value with thousands separators: 1234567 as "1,234,567". */
+/* value with thousands separators, 1234567 as "1,234,567", into out; returns out. */
+#define BS_COUNT_TEXT_BYTES 32
+const char *bs_format_count(uint64_t value, char out[BS_COUNT_TEXT_BYTES]);
+/* Appends bs_format_count(value). */
 void bs_strbuf_append_count(struct bs_strbuf *buf, uint64_t value);
 /* Appends the six-character suffix mkstemp and mkdtemp replace with a unique name. */
 void bs_strbuf_append_temp_suffix(struct bs_strbuf *buf);

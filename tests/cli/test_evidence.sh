@@ -62,9 +62,12 @@ done
 for dir in "$fixtures"/backup_*/; do
     [ -d "$dir" ] || continue
     name=$(basename "$dir")
+    extra=()
     case $name in
         backup_hostile_smsdb | backup_symlink_smsdb | backup_legacy_encrypted | backup_encrypted)
             want=3 ;;
+        backup_encrypted_*) # decrypted in memory: the same guarantees, with the password
+            want=0 extra=(--password-file "$fixtures/backup_encrypted.password") ;;
         *) want=0 ;;
     esac
     copy=$work/src-$name
@@ -73,7 +76,7 @@ for dir in "$fixtures"/backup_*/; do
     before=$(snapshot "$copy")
     tmp=$work/tmp-$name
     mkdir "$tmp"
-    TMPDIR=$tmp "$bubblescan" --quiet "$copy" >/dev/null 2>"$work/err"
+    TMPDIR=$tmp "$bubblescan" --quiet "${extra[@]}" "$copy" >/dev/null 2>"$work/err"
     rc=$?
     [ $rc -eq $want ] && pass || fail "$name: exit $rc in a writable folder, want $want: $(cat "$work/err")"
     [ "$(snapshot "$copy")" = "$before" ] && pass || fail "$name: the backup folder changed"
@@ -83,8 +86,8 @@ for dir in "$fixtures"/backup_*/; do
         unshare -m bash -c '
             mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" || exit 90
             touch "$1/probe" 2>/dev/null && exit 91
-            TMPDIR=$3 "$2" --quiet "$1" >/dev/null' _ "$copy" "$bubblescan" "$tmp" \
-            2>"$work/err"
+            TMPDIR=$3 "$2" --quiet "${@:4}" "$1" >/dev/null' _ "$copy" "$bubblescan" "$tmp" \
+            "${extra[@]}" 2>"$work/err"
         rc=$?
         [ $rc -eq $want ] && pass || fail "$name: exit $rc in a read-only folder: $(cat "$work/err")"
         [ "$(snapshot "$copy")" = "$before" ] && pass || fail "$name: changed (read-only run)"

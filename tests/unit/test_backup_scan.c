@@ -171,7 +171,8 @@ static void test_refused(void)
     } cases[] = {
         {"backup_hostile_smsdb", BS_ERR_UNSAFE, "not 40 lower-case hex"},
         {"backup_symlink_smsdb", BS_ERR_UNSAFE, "symbolic link"},
-        {"backup_encrypted", BS_ERR_UNSUPPORTED, "encrypted backup"},
+        {"backup_encrypted", BS_ERR_FORMAT, "holds no BackupKeyBag"},
+        {"backup_encrypted_demo", BS_ERR_PASSWORD, "no password was given"},
         {"backup_legacy_encrypted", BS_ERR_UNSUPPORTED, "encrypted"},
         {"demo", BS_ERR_UNSUPPORTED, "not an iPhone backup"},
     };
