@@ -1,0 +1,354 @@
+/*
+ * The whole-scan check of scan_check.h. Checked on every database that scans:
+ * - counts: the transports add up to the counted messages, orphans and counted messages do
+ *   not exceed the rows read;
+ * - people and members: indexes in range, members sorted and unique per person, each member's
+ *   handle belongs to that person, a person's first handle is theirs;
+ * - threads: risk none exactly when no unencrypted message (SPEC 3.4), a name, at most as
+ *   many non-iMessage people as people;
+ * - Signal list (SPEC 3.5): no automated sender, only critical/high/medium threads, the
+ *   documented order, secures never decreasing and never above the threads covered;
+ * - outputs: both CSVs parse back with libcsv in strict mode, every row with as many fields
+ *   as the header, one row per thread listed; the summary (with and without colour) is valid
+ *   UTF-8 with no control character but newlines and, with colour, the colour codes.
+ */
+#include "scan_check.h"
+
+#include <string.h>
+
+#include <csv.h>
+
+#include "core/analysis.h"
+#include "core/ids.h"
+#include "core/report_csv.h"
+#include "core/report_text.h"
+#include "core/signal_plan.h"
+#include "core/sms_store.h"
+#include "core/sqlite_db.h"
+#include "fuzz.h"
+
+static void on_progress(uint64_t done, uint64_t total, void *context)
+{
+    (void)done;
+    (void)total;
+    (void)context;
+}
+
+static void check_status(enum bs_status status, const struct bs_error *err)
+{
+    FUZZ_CHECK(status != BS_OK && status != BS_ERR_INTERNAL && status != BS_ERR_UNSAFE &&
+               status != BS_ERR_PASSWORD);
+    FUZZ_CHECK(err->status == status && err->message[0] != '\0');
+    FUZZ_CHECK(strchr(err->message, '\n') == NULL || status == BS_ERR_FORMAT);
+}
+
+static void check_counts(const struct bs_scan_result *result)
+{
+    uint64_t total = 0;
+    for (int t = 0; t < BS_TRANSPORT_COUNT; t++) {
+        total += result->counts[t];
+    }
+    FUZZ_CHECK(total == result->counted_messages);
+    FUZZ_CHECK(result->counted_messages <= result->message_rows);
+    FUZZ_CHECK(result->orphan_messages <= result->counted_messages);
+}
+
+static void check_people(const struct bs_scan_result *result)
+{
+    FUZZ_CHECK(result->person_count <= result->handle_count);
+    for (size_t h = 0; h < result->handle_count; h++) {
+        const struct bs_handle *handle = &result->handles[h];
+        FUZZ_CHECK(handle->id != NULL && handle->normalized_id != NULL);
+        FUZZ_CHECK(handle->person_index < result->person_count);
+        FUZZ_CHECK(h == 0 || result->handles[h - 1].rowid < handle->rowid ||
+                   result->handles[h - 1].rowid == handle->rowid);
+    }
+    for (size_t p = 0; p < result->person_count; p++) {
+        const struct bs_person *person = &result->persons[p];
+        FUZZ_CHECK(person->first_handle_index < result->handle_count);
+        FUZZ_CHECK(result->handles[person->first_handle_index].person_index == p);
+        FUZZ_CHECK(bs_person_name(result, p) != NULL);
+    }
+}
+
+static void check_threads(const struct bs_scan_result *result)
+{
+    for (size_t t = 0; t < result->thread_count; t++) {
+        const struct bs_thread *thread = &result->threads[t];
+        FUZZ_CHECK(thread->guid != NULL && thread->name != NULL);
+        FUZZ_CHECK((thread->risk == BS_RISK_NONE) == (bs_thread_unencrypted(thread) == 0));
+        FUZZ_CHECK(thread->non_imessage_count <= thread->member_count);
+        FUZZ_CHECK(thread->member_count <= result->person_count);
+        for (size_t i = 0; i < thread->member_count; i++) {
+            const struct bs_member *member = &thread->members[i];
+            FUZZ_CHECK(member->person_index < result->person_count);
+            FUZZ_CHECK(member->handle_index < result->handle_count);
+            FUZZ_CHECK(result->handles[member->handle_index].person_index == member->person_index);
+            FUZZ_CHECK(i == 0 || thread->members[i - 1].person_index < member->person_index);
+        }
+    }
+}
+
+static int compare_dates_desc(struct bs_date a, struct bs_date b)
+{
+    if (a.is_known != b.is_known) {
+        return a.is_known ? -1 : 1;
+    }
+    if (!a.is_known || a.unix_seconds == b.unix_seconds) {
+        return 0;
+    }
+    return a.unix_seconds > b.unix_seconds ? -1 : 1;
+}
+
+/* SPEC 3.5 order: <= 0 when row a may come before row b. */
+static int signal_order(const struct bs_scan_result *result, const struct bs_signal_row *a,
+                        const struct bs_signal_row *b)
+{
+    if (a->critical_groups != b->critical_groups) {
+        return a->critical_groups > b->critical_groups ? -1 : 1;
+    }
+    if (a->risky_groups != b->risky_groups) {
+        return a->risky_groups > b->risky_groups ? -1 : 1;
+    }
+    if (a->unencrypted_messages != b->unencrypted_messages) {
+        return a->unencrypted_messages > b->unencrypted_messages ? -1 : 1;
+    }
+    int order = compare_dates_desc(a->last_unencrypted, b->last_unencrypted);
+    if (order != 0) {
+        return order;
+    }
+    return strcmp(bs_person_name(result, a->person_index), bs_person_name(result, b->person_index));
+}
+
+static void check_signal(const struct bs_scan_result *result)
+{
+    size_t covered = 0;
+    for (size_t t = 0; t < result->thread_count; t++) {
+        covered += bs_signal_plan_covers(&result->threads[t]) ? 1 : 0;
+    }
+    uint64_t previous_secures = 0;
+    for (size_t r = 0; r < result->signal_count; r++) {
+        const struct bs_signal_row *row = &result->signal_rows[r];
+        FUZZ_CHECK(row->person_index < result->person_count);
+        FUZZ_CHECK(!result->persons[row->person_index].is_automated);
+        FUZZ_CHECK(row->thread_count > 0);
+        FUZZ_CHECK(row->critical_groups <= row->risky_groups);
+        for (size_t i = 0; i < row->thread_count; i++) {
+            FUZZ_CHECK(row->thread_indexes[i] < result->thread_count);
+            FUZZ_CHECK(bs_signal_plan_covers(&result->threads[row->thread_indexes[i]]));
+        }
+        FUZZ_CHECK(row->secures >= previous_secures && row->secures <= covered);
+        previous_secures = row->secures;
+        if (r > 0) {
+            FUZZ_CHECK(signal_order(result, &result->signal_rows[r - 1], row) <= 0);
+        }
+    }
+}
+
+struct csv_count {
+    size_t fields_in_row;
+    size_t rows;
+    size_t expected_fields;
+    bool bad_row;
+};
+
+static void on_field(void *bytes, size_t length, void *context)
+{
+    (void)bytes;
+    (void)length;
+    struct csv_count *count = context;
+    count->fields_in_row++;
+}
+
+static void on_row(int terminator, void *context)
+{
+    (void)terminator;
+    struct csv_count *count = context;
+    if (count->fields_in_row != count->expected_fields) {
+        count->bad_row = true;
+    }
+    count->rows++;
+    count->fields_in_row = 0;
+}
+
+/* Length of the valid UTF-8 sequence at p, 0 when invalid (stops at NUL). */
+static size_t utf8_length(const unsigned char *p, uint32_t *code_point)
+{
+    size_t length = 0;
+    uint32_t value = 0;
+    uint32_t minimum = 0;
+    if (p[0] < 0x80) {
+        *code_point = p[0];
+        return 1;
+    }
+    if ((p[0] & 0xE0) == 0xC0) {
+        length = 2;
+        value = p[0] & 0x1Fu;
+        minimum = 0x80;
+    } else if ((p[0] & 0xF0) == 0xE0) {
+        length = 3;
+        value = p[0] & 0x0Fu;
+        minimum = 0x800;
+    } else if ((p[0] & 0xF8) == 0xF0) {
+        length = 4;
+        value = p[0] & 0x07u;
+        minimum = 0x10000;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < length; i++) {
+        if ((p[i] & 0xC0) != 0x80) {
+            return 0;
+        }
+        value = (value << 6) | (p[i] & 0x3Fu);
+    }
+    if (value < minimum || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) {
+        return 0;
+    }
+    *code_point = value;
+    return length;
+}
+
+/* Valid UTF-8; no control character except those allowed; with colour, ESC only as the start
+ * of an SGR colour code ("ESC [ digits/; m"). */
+static void check_printable(const char *text, size_t size, const char *allowed, bool colour)
+{
+    FUZZ_CHECK(memchr(text, '\0', size) == NULL);
+    const unsigned char *p = (const unsigned char *)text;
+    while (*p != '\0') {
+        if (colour && p[0] == 0x1B) {
+            FUZZ_CHECK(p[1] == '[');
+            p += 2;
+            while ((*p >= '0' && *p <= '9') || *p == ';') {
+                p++;
+            }
+            FUZZ_CHECK(*p == 'm');
+            p++;
+            continue;
+        }
+        uint32_t code_point = 0;
+        size_t length = utf8_length(p, &code_point);
+        FUZZ_CHECK(length > 0);
+        bool is_control =
+            code_point < 0x20 || code_point == 0x7F || (code_point >= 0x80 && code_point <= 0x9F);
+        FUZZ_CHECK(!is_control || (code_point < 0x80 && strchr(allowed, (int)code_point) != NULL));
+        FUZZ_CHECK(!(code_point >= 0x202A && code_point <= 0x202E) &&
+                   !(code_point >= 0x2066 && code_point <= 0x2069));
+        p += length;
+    }
+}
+
+static void check_csv(const char *text, size_t size, const char *header, size_t fields,
+                      size_t data_rows)
+{
+    check_printable(text, size, "\r\n", false);
+    FUZZ_CHECK(size >= strlen(header) + 2 && memcmp(text, header, strlen(header)) == 0);
+    struct csv_parser parser;
+    FUZZ_CHECK(csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI) == 0);
+    struct csv_count count = {0, 0, fields, false};
+    FUZZ_CHECK(csv_parse(&parser, text, size, on_field, on_row, &count) == size);
+    FUZZ_CHECK(csv_fini(&parser, on_field, on_row, &count) == 0);
+    csv_free(&parser);
+    FUZZ_CHECK(!count.bad_row);
+    FUZZ_CHECK(count.rows == data_rows + 1);
+}
+
+static void check_outputs(const struct bs_scan_result *result)
+{
+    for (int all = 0; all <= 1; all++) {
+        char *text = NULL;
+        size_t size = 0;
+        FILE *out = open_memstream(&text, &size);
+        FUZZ_CHECK(out != NULL);
+        struct bs_error err = {BS_OK, ""};
+        enum bs_status status = bs_report_csv_threads(result, all == 1, out, &err);
+        FUZZ_CHECK(fclose(out) == 0);
+        FUZZ_CHECK(status == BS_OK || status == BS_ERR_NOMEM);
+        size_t listed = 0;
+        for (size_t t = 0; t < result->thread_count; t++) {
+            listed += all == 1 || result->threads[t].risk != BS_RISK_NONE ? 1 : 0;
+        }
+        if (status == BS_OK) {
+            check_csv(text, size, bs_report_csv_threads_header, 19, listed);
+        }
+        free(text);
+    }
+
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    FUZZ_CHECK(out != NULL);
+    struct bs_error err = {BS_OK, ""};
+    enum bs_status status = bs_report_csv_signal(result, out, &err);
+    FUZZ_CHECK(fclose(out) == 0);
+    FUZZ_CHECK(status == BS_OK || status == BS_ERR_NOMEM);
+    if (status == BS_OK) {
+        check_csv(text, size, bs_report_csv_signal_header, 11, result->signal_count);
+    }
+    free(text);
+
+    for (int colour = 0; colour <= 1; colour++) {
+        struct bs_report_context context = {
+            .version = "0.0.0",
+            .source_label = "fuzz\x1b]0;title\x07.db",
+            .source_kind = "Messages database",
+            .since = {0, false},
+            .use_colour = colour == 1,
+            .signal_rows_shown = 5,
+        };
+        struct bs_strbuf summary = {0};
+        bs_report_text_summary(result, &context, &summary);
+        if (!summary.failed) {
+            check_printable(bs_strbuf_str(&summary), summary.length, "\n", colour == 1);
+        }
+        bs_strbuf_free(&summary);
+    }
+    const char *notes[16];
+    size_t note_count = bs_report_text_notes(result, notes, 16);
+    FUZZ_CHECK(note_count <= 16);
+    for (size_t i = 0; i < note_count; i++) {
+        FUZZ_CHECK(notes[i] != NULL && notes[i][0] != '\0');
+    }
+}
+
+void fuzz_scan_image(void *bytes, size_t size)
+{
+    static struct bs_ids *ids;
+    if (ids == NULL && bs_ids_create(&ids, NULL) != BS_OK) {
+        abort();
+    }
+    struct bs_error err = {BS_OK, ""};
+    struct bs_sqlite_db *db = NULL;
+    enum bs_status status = bs_sqlite_db_open_memory(bytes, size, NULL, &db, &err);
+    if (status != BS_OK) {
+        check_status(status, &err);
+        return;
+    }
+    struct bs_scan_options options = {
+        .ids = ids,
+        .default_country = "us",
+        .since = {0, false},
+        .on_progress = on_progress,
+        .progress_context = NULL,
+    };
+    struct bs_scan_result result;
+    memset(&result, 0, sizeof(result));
+    status = bs_sms_store_read(db, &options, &result, &err);
+    if (status != BS_OK) {
+        check_status(status, &err);
+        FUZZ_CHECK(result.handle_count == 0 && result.thread_count == 0);
+        bs_sqlite_db_close(db);
+        return;
+    }
+    status = bs_analysis_run(&result, NULL, &err);
+    FUZZ_CHECK(status == BS_OK || status == BS_ERR_NOMEM);
+    if (status == BS_OK) {
+        check_counts(&result);
+        check_people(&result);
+        check_threads(&result);
+        check_signal(&result);
+        check_outputs(&result);
+    }
+    bs_scan_result_clear(&result);
+    bs_sqlite_db_close(db);
+}
