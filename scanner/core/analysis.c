@@ -262,6 +262,8 @@ static enum bs_status classify_threads(struct bs_scan_result *result, struct bs_
             }
         }
         bs_classify_thread(thread, &people);
+        result->first_message = bs_date_min(result->first_message, thread->first_message);
+        result->last_message = bs_date_max(result->last_message, thread->last_message);
         /* Plain SMS of the whole source, now that this thread's kind is known. */
         enum bs_transport plain =
             thread->kind == BS_KIND_GROUP ? BS_TRANSPORT_MMS : BS_TRANSPORT_SMS;

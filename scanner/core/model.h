@@ -209,8 +209,10 @@ struct bs_scan_result {
     struct bs_signal_row *signal_rows; /* ranked */
     size_t signal_count;
 
-    uint64_t message_rows;               /* all rows of message */
-    uint64_t counted_messages;           /* item_type 0 (and within --since) */
+    uint64_t message_rows;        /* all rows of message */
+    uint64_t counted_messages;    /* item_type 0 (and within --since) */
+    struct bs_date first_message; /* over every thread (analysis.c); unknown when none */
+    struct bs_date last_message;
     uint64_t orphan_messages;            /* counted, in no chat */
     uint64_t counts[BS_TRANSPORT_COUNT]; /* per counted message, orphans included */
     uint64_t icloud_synced_messages;

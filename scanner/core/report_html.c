@@ -253,12 +253,8 @@ static void page_header(struct page *page, const struct bs_scan_report *report,
                         const struct bs_report_html_context *context)
 {
     const struct bs_scan_result *result = &report->result;
-    struct bs_date first = {0, false};
-    struct bs_date last = {0, false};
-    for (size_t i = 0; i < result->thread_count; i++) {
-        first = bs_date_min(first, result->threads[i].first_message);
-        last = bs_date_max(last, result->threads[i].last_message);
-    }
+    struct bs_date first = result->first_message;
+    struct bs_date last = result->last_message;
     put(page, "<header>\n<h1>Where iMessage encryption does not hold</h1>\n"
               "<p class=\"source\">");
     text(page, context->source_label);

@@ -330,12 +330,8 @@ static void source_section(const struct bs_scan_result *result,
     if (is_backup_source(context)) {
         device_lines(context->backup, out);
     }
-    struct bs_date first = {0, false};
-    struct bs_date last = {0, false};
-    for (size_t i = 0; i < result->thread_count; i++) {
-        first = bs_date_min(first, result->threads[i].first_message);
-        last = bs_date_max(last, result->threads[i].last_message);
-    }
+    struct bs_date first = result->first_message;
+    struct bs_date last = result->last_message;
     bs_strbuf_append_str(out, "Scanned   ");
     bs_strbuf_append_count(out, result->counted_messages);
     bs_strbuf_append_str(out, " messages in ");
