@@ -73,9 +73,6 @@
  * one makes the output grow with the square of the group's size (100,000 members: 130 GB). */
 #define BS_MAX_NAMES_IN_THREAD_NAME 20
 
-/* Members listed per thread in the CSV "members" cell and the summary. */
-#define BS_MAX_MEMBERS_LISTED 10000
-
 /* Class records in a backup keybag. Real ones have 10-11 (protection classes 1-11); the
  * parser fills a fixed table, so a hostile keybag cannot make it allocate. */
 #define BS_MAX_KEYBAG_CLASSES 32

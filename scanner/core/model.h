@@ -140,7 +140,6 @@ struct bs_thread {
     struct bs_date first_message;
     struct bs_date last_message;
     struct bs_date last_unencrypted;
-    uint64_t icloud_synced_count; /* ck_sync_state = 1 with a ck_record_id */
     /* Plain SMS counted here only for the first chat of each message, so the whole-source
      * counts can split them into sms/mms once kinds are known without double counting. */
     uint64_t sms_plain_first_chat_count;

@@ -617,7 +617,6 @@ static void add_to_thread(struct bs_thread *thread, const struct message_facts *
         thread->has_downgraded_unencrypted = true;
     }
     thread->from_me_count += message->is_from_me ? 1 : 0;
-    thread->icloud_synced_count += message->is_icloud_synced ? 1 : 0;
     thread->first_message = bs_date_min(thread->first_message, message->date);
     thread->last_message = bs_date_max(thread->last_message, message->date);
     if (is_unencrypted) {

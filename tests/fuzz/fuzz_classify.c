@@ -248,7 +248,7 @@ static void check_thread(struct bs_byte_reader *reader)
     thread.first_message = bs_classify_date((int64_t)take_u64(reader), true);
     thread.last_message = thread.first_message;
     thread.last_unencrypted = bs_classify_date((int64_t)take_u64(reader), (flags & 4u) != 0);
-    thread.icloud_synced_count = take_u32(reader);
+    (void)take_u32(reader); /* four bytes kept so the corpus keeps its layout */
 
     /* People as analysis.c counts them: iMessage members and automated members are
      * disjoint subsets of the members. */
