@@ -9,6 +9,9 @@
 # the colour rules themselves.
 # Usage: test_escapes.sh BUBBLESCAN BUILD_DIR SOURCE_DIR
 set -u
+# script(1) runs its command line with $SHELL, which CI may leave unset or set to sh; the
+# command lines here use bash quoting ($'...' from printf %q).
+export SHELL=$BASH
 bubblescan=$1 build=$2
 command -v python3 >/dev/null || { echo "python3 missing (.ci/install-deps installs it)"; exit 1; }
 work=$(mktemp -d)

@@ -9,6 +9,9 @@
 # a signal ends the prompt.
 # Usage: test_password.sh BUBBLESCAN BUILD_DIR SOURCE_DIR
 set -u
+# script(1) runs its command line with $SHELL, which CI may leave unset or set to sh; the
+# command lines here use bash quoting ($'...' from printf %q).
+export SHELL=$BASH
 bubblescan=$1 build=$2
 fixtures=$build/fixtures
 encrypted=$fixtures/backup_encrypted_demo

@@ -6,6 +6,9 @@
 # --quiet, not when stderr is a file, not in a pipe.
 # Usage: test_terminal.sh BUBBLESCAN BUILD_DIR SOURCE_DIR
 set -u
+# script(1) runs its command line with $SHELL, which CI may leave unset or set to sh; the
+# command lines here use bash quoting ($'...' from printf %q).
+export SHELL=$BASH
 bubblescan=$1 build=$2 source=$3
 if ! command -v script >/dev/null; then
     echo "script(1) missing (util-linux)"
