@@ -95,8 +95,8 @@ struct bs_date bs_classify_date(int64_t raw, bool is_present)
     return date;
 }
 
-/* Days since 1970-01-01 to a civil date (proleptic Gregorian), after H. Hinnant. */
-static void civil_from_days(int64_t days, int64_t *year, unsigned *month, unsigned *day)
+/* After H. Hinnant's days-to-civil and days-from-civil algorithms. */
+void bs_civil_from_days(int64_t days, int64_t *year, unsigned *month, unsigned *day)
 {
     days += 719468;
     int64_t era = (days >= 0 ? days : days - 146096) / 146097;
@@ -110,7 +110,7 @@ static void civil_from_days(int64_t days, int64_t *year, unsigned *month, unsign
     *year = (int64_t)year_of_era + era * 400 + (*month <= 2 ? 1 : 0);
 }
 
-static int64_t days_from_civil(int64_t year, unsigned month, unsigned day)
+int64_t bs_days_from_civil(int64_t year, unsigned month, unsigned day)
 {
     year -= month <= 2 ? 1 : 0;
     int64_t era = (year >= 0 ? year : year - 399) / 400;
@@ -132,7 +132,7 @@ char *bs_date_format(struct bs_date date, char out[21])
     int64_t year = 0;
     unsigned month = 0;
     unsigned day = 0;
-    civil_from_days(days, &year, &month, &day);
+    bs_civil_from_days(days, &year, &month, &day);
     unsigned hour = (unsigned)(second_of_day / 3600);
     unsigned minute = (unsigned)(second_of_day / 60 % 60);
     unsigned second = (unsigned)(second_of_day % 60);
@@ -213,10 +213,10 @@ bool bs_date_parse(const char *text, struct bs_date *out)
         hour > 23 || minute > 59 || second > 59) {
         return false;
     }
-    int64_t days = days_from_civil(year, month, day);
+    int64_t days = bs_days_from_civil(year, month, day);
     int64_t civil_year = 0;
     unsigned civil_month = 0, civil_day = 0;
-    civil_from_days(days, &civil_year, &civil_month, &civil_day);
+    bs_civil_from_days(days, &civil_year, &civil_month, &civil_day);
     if (civil_month != month) {
         return false; /* 29 February of a common year */
     }

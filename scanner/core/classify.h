@@ -31,6 +31,10 @@ char *bs_date_format(struct bs_date date, char out[21]);
 /* Parses YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[Z] as UTC; false when malformed. */
 bool bs_date_parse(const char *text, struct bs_date *out);
 
+/* Days since 1970-01-01 to a civil date (proleptic Gregorian, UTC) and back. */
+void bs_civil_from_days(int64_t days, int64_t *year, unsigned *month, unsigned *day);
+int64_t bs_days_from_civil(int64_t year, unsigned month, unsigned day);
+
 /* Later of two dates; an unknown date never wins. */
 struct bs_date bs_date_max(struct bs_date a, struct bs_date b);
 /* Earlier of two dates; an unknown date never wins. */

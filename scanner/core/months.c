@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "core/classify.h"
 #include "core/limits.h"
 #include "core/text.h"
 
@@ -11,17 +12,10 @@
 
 int32_t bs_months_key(int64_t unix_seconds)
 {
-    /* Civil year and month from days since 1970-01-01 (proleptic Gregorian), after
-     * H. Hinnant's days-to-civil algorithm, for non-negative days only. */
-    int64_t days = unix_seconds / 86400 + 719468;
-    int64_t era = days / 146097;
-    int64_t day_of_era = days - era * 146097;
-    int64_t year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-    int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    int64_t shifted_month = (5 * day_of_year + 2) / 153; /* 0 = March */
-    int64_t month = shifted_month < 10 ? shifted_month + 3 : shifted_month - 9;
-    int64_t year = year_of_era + era * 400 + (month <= 2 ? 1 : 0);
+    int64_t year = 0;
+    unsigned month = 0;
+    unsigned day = 0;
+    bs_civil_from_days(unix_seconds / 86400, &year, &month, &day);
     return (int32_t)(year * 12 + month - 1);
 }
 
@@ -36,18 +30,13 @@ char *bs_months_format(int32_t month_key, char out[8])
     int32_t year = 0;
     unsigned month = 0;
     bs_months_split(month_key, &year, &month);
-    if (year < 0 || year > 9999) {
-        out[0] = '\0';
-        return out;
-    }
-    out[0] = (char)('0' + year / 1000 % 10);
-    out[1] = (char)('0' + year / 100 % 10);
-    out[2] = (char)('0' + year / 10 % 10);
-    out[3] = (char)('0' + year % 10);
-    out[4] = '-';
-    out[5] = (char)('0' + month / 10);
-    out[6] = (char)('0' + month % 10);
-    out[7] = '\0';
+    /* The month's first day, formatted as a date and cut after "YYYY-MM" ("" outside
+     * 1970-9999, as bs_date_format gives). */
+    struct bs_date first_day = {bs_days_from_civil(year, month, 1) * 86400, true};
+    char date_text[21];
+    bs_date_format(first_day, date_text);
+    memcpy(out, date_text, 7);
+    out[date_text[0] == '\0' ? 0 : 7] = '\0';
     return out;
 }
 
