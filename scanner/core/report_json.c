@@ -1,7 +1,6 @@
 /* The JSON report of report_json.h: a small indenting writer over SQLite's json_quote(). */
 #include "core/report_json.h"
 
-#include <inttypes.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,10 +45,9 @@ static void flush(struct json_writer *w)
 
 static void indent(struct json_writer *w)
 {
-    bs_strbuf_append_str(&w->buf, "\n");
-    for (unsigned i = 0; i < w->depth; i++) {
-        bs_strbuf_append_str(&w->buf, "  ");
-    }
+    static const char spaces[2 * MAX_DEPTH + 1] = "                ";
+    bs_strbuf_append(&w->buf, "\n", 1);
+    bs_strbuf_append(&w->buf, spaces, 2 * (size_t)w->depth); /* depth < MAX_DEPTH */
 }
 
 /* The separator and key before a value. Keys are this file's own ASCII identifiers. */
@@ -64,7 +62,9 @@ static void item(struct json_writer *w, const char *key)
     }
     level->has_item = true;
     if (key != NULL) {
-        bs_strbuf_appendf(&w->buf, "\"%s\": ", key);
+        bs_strbuf_append(&w->buf, "\"", 1);
+        bs_strbuf_append_str(&w->buf, key);
+        bs_strbuf_append(&w->buf, "\": ", 3);
     }
 }
 
@@ -136,13 +136,13 @@ static void put_string(struct json_writer *w, const char *key, const char *text)
 static void put_u64(struct json_writer *w, const char *key, uint64_t value)
 {
     item(w, key);
-    bs_strbuf_appendf(&w->buf, "%" PRIu64, value);
+    bs_strbuf_append_u64(&w->buf, value);
 }
 
 static void put_i64(struct json_writer *w, const char *key, int64_t value)
 {
     item(w, key);
-    bs_strbuf_appendf(&w->buf, "%" PRId64, value);
+    bs_strbuf_append_i64(&w->buf, value);
 }
 
 static void put_bool(struct json_writer *w, const char *key, bool value)

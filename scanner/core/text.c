@@ -1,7 +1,6 @@
 /* String buffer, bounded copies and array growth of text.h. */
 #include "core/text.h"
 
-#include <inttypes.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -90,12 +89,29 @@ void bs_strbuf_appendf(struct bs_strbuf *buf, const char *fmt, ...)
     va_end(args);
 }
 
+/* The decimal digits of value, without separators, into out (at least 21 bytes); returns
+ * their number. */
+static size_t format_decimal(uint64_t value, char *out)
+{
+    char reversed[20];
+    size_t n = 0;
+    do {
+        reversed[n++] = (char)('0' + value % 10);
+        value /= 10;
+    } while (value > 0);
+    for (size_t i = 0; i < n; i++) {
+        out[i] = reversed[n - 1 - i];
+    }
+    out[n] = '\0';
+    return n;
+}
+
 const char *bs_format_count(uint64_t value, char out[BS_COUNT_TEXT_BYTES])
 {
     char digits[24];
-    int n = snprintf(digits, sizeof(digits), "%" PRIu64, value);
+    size_t n = format_decimal(value, digits);
     size_t length = 0;
-    for (int i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++) {
         if (i > 0 && (n - i) % 3 == 0) {
             out[length++] = ','; /* 20 digits and 6 commas fit in 32 bytes */
         }
@@ -103,6 +119,23 @@ const char *bs_format_count(uint64_t value, char out[BS_COUNT_TEXT_BYTES])
     }
     out[length] = '\0';
     return out;
+}
+
+void bs_strbuf_append_u64(struct bs_strbuf *buf, uint64_t value)
+{
+    char digits[24];
+    bs_strbuf_append(buf, digits, format_decimal(value, digits));
+}
+
+void bs_strbuf_append_i64(struct bs_strbuf *buf, int64_t value)
+{
+    if (value < 0) {
+        bs_strbuf_append(buf, "-", 1);
+        /* The magnitude in unsigned arithmetic: -INT64_MIN does not fit an int64_t. */
+        bs_strbuf_append_u64(buf, 0 - (uint64_t)value);
+    } else {
+        bs_strbuf_append_u64(buf, (uint64_t)value);
+    }
 }
 
 void bs_strbuf_append_count(struct bs_strbuf *buf, uint64_t value)

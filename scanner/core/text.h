@@ -39,6 +39,9 @@ void bs_strbuf_append_utf8(struct bs_strbuf *buf, const char *text);
 /* value with thousands separators, 1234567 as "1,234,567", into out; returns out. */
 #define BS_COUNT_TEXT_BYTES 32
 const char *bs_format_count(uint64_t value, char out[BS_COUNT_TEXT_BYTES]);
+/* Appends value in decimal digits, without separators (no printf on hot paths). */
+void bs_strbuf_append_u64(struct bs_strbuf *buf, uint64_t value);
+void bs_strbuf_append_i64(struct bs_strbuf *buf, int64_t value);
 /* Appends bs_format_count(value). */
 void bs_strbuf_append_count(struct bs_strbuf *buf, uint64_t value);
 /* Appends the six-character suffix mkstemp and mkdtemp replace with a unique name. */

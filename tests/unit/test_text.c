@@ -88,6 +88,20 @@ static void test_buffers(void)
         bs_strbuf_free(&count);
     }
     CHECK(bs_str_compare(NULL, "") == 0 && bs_str_compare("a", "b") < 0);
+
+    struct bs_strbuf digits = {0};
+    bs_strbuf_append_u64(&digits, 0);
+    bs_strbuf_append(&digits, " ", 1);
+    bs_strbuf_append_u64(&digits, UINT64_MAX);
+    bs_strbuf_append(&digits, " ", 1);
+    bs_strbuf_append_i64(&digits, INT64_MIN);
+    bs_strbuf_append(&digits, " ", 1);
+    bs_strbuf_append_i64(&digits, -7);
+    bs_strbuf_append(&digits, " ", 1);
+    bs_strbuf_append_i64(&digits, INT64_MAX);
+    CHECK_STR_EQ(bs_strbuf_str(&digits), "0 18446744073709551615 -9223372036854775808 -7 "
+                                         "9223372036854775807");
+    bs_strbuf_free(&digits);
 }
 
 int main(void)
