@@ -196,6 +196,11 @@ struct bs_month_table {
     size_t capacity;
     size_t last_used;              /* the row of the previous message: dates mostly ascend */
     struct bs_month_count undated; /* messages of unknown date (month_key 0) */
+    /* The month of the previous message as [from, until) in Unix seconds and its key, so
+     * that a message in the same month skips the calendar arithmetic. Empty when zeroed. */
+    int64_t cached_from;
+    int64_t cached_until;
+    int32_t cached_key;
 };
 
 struct bs_scan_result {

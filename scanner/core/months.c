@@ -72,7 +72,17 @@ enum bs_status bs_months_add(struct bs_month_table *table, struct bs_date date, 
         count_in(&table->undated, is_encrypted);
         return BS_OK;
     }
-    int32_t key = bs_months_key(date.unix_seconds);
+    if (date.unix_seconds < table->cached_from || date.unix_seconds >= table->cached_until) {
+        int32_t year = 0;
+        unsigned month = 0;
+        table->cached_key = bs_months_key(date.unix_seconds);
+        bs_months_split(table->cached_key, &year, &month);
+        table->cached_from = bs_days_from_civil(year, month, 1) * 86400;
+        table->cached_until =
+            bs_days_from_civil(month == 12 ? year + 1 : year, month == 12 ? 1 : month + 1, 1) *
+            86400;
+    }
+    int32_t key = table->cached_key;
     if (table->last_used < table->count && table->rows[table->last_used].month_key == key) {
         count_in(&table->rows[table->last_used], is_encrypted);
         return BS_OK;

@@ -652,13 +652,36 @@ static void add_to_totals(struct bs_scan_result *result, const struct message_fa
     result->orphan_messages += is_orphan ? 1 : 0;
 }
 
-static void read_message_row(struct bs_sqlite_query *query, struct message_facts *message)
+/* The previous row's service text and its class: nearly every row repeats one of a few
+ * spellings, and comparing bytes is cheaper than classifying them again. */
+struct service_memo {
+    char bytes[16];
+    size_t length; /* SIZE_MAX: nothing remembered yet */
+    enum bs_service service;
+};
+
+static enum bs_service classify_service(struct service_memo *memo, const char *bytes, size_t length)
+{
+    if (bytes != NULL && length == memo->length && memcmp(bytes, memo->bytes, length) == 0) {
+        return memo->service;
+    }
+    enum bs_service service = bs_classify_service(bytes, length);
+    if (bytes != NULL && length <= sizeof(memo->bytes)) {
+        memcpy(memo->bytes, bytes, length);
+        memo->length = length;
+        memo->service = service;
+    }
+    return service;
+}
+
+static void read_message_row(struct bs_sqlite_query *query, struct service_memo *memo,
+                             struct message_facts *message)
 {
     bool present = false;
     size_t service_length = 0;
     const char *service = bs_sqlite_query_text(query, COL_SERVICE, &service_length);
     message->rowid = bs_sqlite_query_int(query, COL_ROWID, &present);
-    message->service = bs_classify_service(service, service_length);
+    message->service = classify_service(memo, service, service_length);
     int64_t raw_date = bs_sqlite_query_int(query, COL_DATE, &present);
     message->date = bs_classify_date(raw_date, present);
     message->handle_id = int_column(query, COL_HANDLE_ID);
@@ -744,6 +767,7 @@ static enum bs_status read_messages(struct scan_state *state, struct bs_error *e
         status = prepare(state, bs_sql_messages, "message", &query, err);
     }
     uint64_t total = options->on_progress != NULL ? max_message_rowid(state) : 0;
+    struct service_memo memo = {.length = SIZE_MAX};
     while (status == BS_OK) {
         bool has_row = false;
         status = bs_sqlite_query_step(query, &has_row, err);
@@ -751,7 +775,7 @@ static enum bs_status read_messages(struct scan_state *state, struct bs_error *e
             break;
         }
         struct message_facts message;
-        read_message_row(query, &message);
+        read_message_row(query, &memo, &message);
         result->message_rows++;
         if (options->on_progress != NULL && result->message_rows % PROGRESS_EVERY_ROWS == 0) {
             options->on_progress(message.rowid > 0 ? (uint64_t)message.rowid : 0, total,

@@ -70,6 +70,41 @@ static void test_table(void)
     free(table.rows);
 }
 
+/* Back and forth across month and year edges, one second apart: the month remembered from
+ * the previous message must never be reused outside its own bounds. */
+static void test_edges(void)
+{
+    static const int64_t seconds[] = {
+        1706745599, /* 2024-01-31T23:59:59Z */
+        1706745600, /* 2024-02-01T00:00:00Z */
+        1706745599, /* back to January */
+        1709251199, /* 2024-02-29T23:59:59Z */
+        1709251200, /* 2024-03-01T00:00:00Z */
+        1735689599, /* 2024-12-31T23:59:59Z */
+        1735689600, /* 2025-01-01T00:00:00Z */
+        0,          /* 1970-01-01T00:00:00Z, the zeroed bounds' own value */
+        1735689599, /* 2024-12 again */
+    };
+    static const struct {
+        int32_t key;
+        uint64_t count;
+    } expected[] = {{1970 * 12 + 0, 1}, {2024 * 12 + 0, 2},  {2024 * 12 + 1, 2},
+                    {2024 * 12 + 2, 1}, {2024 * 12 + 11, 2}, {2025 * 12 + 0, 1}};
+    struct bs_month_table table = {0};
+    for (size_t i = 0; i < sizeof(seconds) / sizeof(seconds[0]); i++) {
+        CHECK_INT_EQ(bs_months_add(&table, at(seconds[i]), false, NULL), BS_OK);
+    }
+    CHECK_INT_EQ(table.count, sizeof(expected) / sizeof(expected[0]));
+    for (size_t i = 0; i < table.count && i < sizeof(expected) / sizeof(expected[0]); i++) {
+        CHECK_INT_EQ(table.rows[i].month_key, expected[i].key);
+        CHECK_INT_EQ(table.rows[i].unencrypted, expected[i].count);
+    }
+    char text[8];
+    CHECK_STR_EQ(bs_months_format(10000 * 12, text), "");
+    CHECK_STR_EQ(bs_months_format(1969 * 12 + 11, text), "");
+    free(table.rows);
+}
+
 /* Ten years of one message a day, in order: one row per month, the counts add up. */
 static void test_many(void)
 {
@@ -81,6 +116,19 @@ static void test_many(void)
         total++;
     }
     CHECK_INT_EQ(table.count, 120);
+    /* Each month holds exactly its days: 2020 is a leap year, 2021 is not. */
+    static const struct {
+        int32_t key;
+        uint64_t days;
+    } lengths[] = {{2020 * 12 + 0, 31}, {2020 * 12 + 1, 29},  {2021 * 12 + 1, 28},
+                   {2020 * 12 + 3, 30}, {2020 * 12 + 11, 31}, {2029 * 12 + 11, 31}};
+    for (size_t i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
+        for (size_t j = 0; j < table.count; j++) {
+            if (table.rows[j].month_key == lengths[i].key) {
+                CHECK_INT_EQ(table.rows[j].encrypted + table.rows[j].unencrypted, lengths[i].days);
+            }
+        }
+    }
     uint64_t counted = 0;
     for (size_t i = 0; i < table.count; i++) {
         counted += table.rows[i].encrypted + table.rows[i].unencrypted;
@@ -96,6 +144,7 @@ int main(void)
 {
     test_keys();
     test_table();
+    test_edges();
     test_many();
     return check_report("months");
 }
