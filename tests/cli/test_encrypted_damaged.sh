@@ -17,12 +17,7 @@ password=$fixtures/backup_encrypted.password
 generator=$build/tests/tools/make_encrypted_backup
 command -v python3 >/dev/null || { echo "python3 missing (.ci/install-deps installs it)"; exit 1; }
 [ -f "$password" ] && [ -x "$generator" ] || { echo "encrypted fixtures not built"; exit 1; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-passed=0
-pass() { passed=$((passed + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
 sms=3d/3d0d7e5fb2ce288813306e4d4636395e047a3d28
 
 copy() { rm -rf "$work/$2" && cp -a "$fixtures/$1" "$work/$2" && chmod -R u+w "$work/$2"; }
@@ -105,5 +100,4 @@ check bad_book 0 "people are shown by number" --password-file "$password"
 grep -q "^bubblescan: warning: .*AddressBook.sqlitedb could not be read" "$work/err" && pass ||
     fail "bad_book: no warning line: $(cat "$work/err")"
 
-echo "encrypted_damaged: $passed passed, $failures failed"
-[ $failures -eq 0 ]
+finish encrypted_damaged

@@ -27,12 +27,7 @@ strace -f -o /dev/null true 2>/dev/null || skip "strace cannot trace here (ptrac
     echo "encrypted fixtures not built"
     exit 1
 }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-passed=0
-pass() { passed=$((passed + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
 # LeakSanitizer stops the world with ptrace, which a traced process cannot do.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 
@@ -115,5 +110,4 @@ if [ -d "$fixtures/backup_wal" ]; then
         fail "control: the private copy of the plain wal backup was not caught: '$writes'"
 fi
 
-echo "encrypted_no_disk: $passed passed, $failures failed ($count encrypted fixtures)"
-[ $failures -eq 0 ]
+finish encrypted_no_disk "$count encrypted fixtures"

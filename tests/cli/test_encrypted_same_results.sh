@@ -10,12 +10,7 @@ fixtures=$build/fixtures
 password=$fixtures/backup_encrypted.password
 command -v python3 >/dev/null || { echo "python3 missing (.ci/install-deps installs it)"; exit 1; }
 [ -f "$password" ] || { echo "encrypted fixtures not built"; exit 1; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-passed=0
-pass() { passed=$((passed + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
 
 scan() { # OUT SOURCE [ARGS...]
     local out=$1 source=$2
@@ -64,5 +59,4 @@ EOF
     fi
 done
 
-echo "encrypted_same_results: $passed passed, $failures failed"
-[ $failures -eq 0 ]
+finish encrypted_same_results

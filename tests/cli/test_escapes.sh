@@ -9,17 +9,9 @@
 # the colour rules themselves.
 # Usage: test_escapes.sh BUBBLESCAN BUILD_DIR SOURCE_DIR
 set -u
-# script(1) runs its command line with $SHELL, which CI may leave unset or set to sh; the
-# command lines here use bash quoting ($'...' from printf %q).
-export SHELL=$BASH
 bubblescan=$1 build=$2
 command -v python3 >/dev/null || { echo "python3 missing (.ci/install-deps installs it)"; exit 1; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-passed=0
-pass() { passed=$((passed + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
 hostile=$build/fixtures/hostile_strings/sms.db
 [ -f "$hostile" ] || { echo "fixtures not built"; exit 1; }
 
@@ -110,5 +102,4 @@ if command -v script >/dev/null; then
     check_clean "tty" "$work/tty.out" colour && pass || fail "tty: escapes beyond colour codes"
 fi
 
-echo "escapes: $passed passed, $failures failed"
-[ $failures -eq 0 ]
+finish escapes

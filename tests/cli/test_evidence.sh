@@ -6,12 +6,7 @@
 set -u
 bubblescan=$1 build=$2
 fixtures=$build/fixtures
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-passed=0
-pass() { passed=$((passed + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
 
 # Every file below a folder with its hash, mode and size: any change shows as a diff.
 snapshot() { (cd "$1" && find . -printf '%p %m %s\n' | sort && find . -type f -exec sha256sum {} + | sort); }
@@ -115,5 +110,4 @@ rc=$?
 [ $rc -eq 3 ] && pass || fail "missing source: exit $rc, want 3"
 [ ! -e "$out/x.csv" ] && pass || fail "a failed scan wrote an output"
 
-echo "evidence: $passed passed, $failures failed"
-[ $failures -eq 0 ]
+finish evidence

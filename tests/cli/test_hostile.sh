@@ -13,12 +13,7 @@ set -u
 bubblescan=$1 build=$2
 fixtures=$build/fixtures
 command -v python3 >/dev/null || { echo "python3 missing (.ci/install-deps installs it)"; exit 1; }
-work=$(mktemp -d)
-trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-passed=0
-pass() { passed=$((passed + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
 esc=$'\x1b'
 # Sanitizer builds are several times slower; the limits leave room for that.
 limit=${BS_TEST_TIME_LIMIT:-120}
@@ -395,5 +390,4 @@ run evil-name 3 "$evil"
 grep -q -F 'evil\x1B]0;title\x07\x1B[2J.db' "$work/evil-name.err" && pass ||
     fail "evil-name: the name is not shown escaped: $(od -c "$work/evil-name.err" | head -n 3)"
 
-echo "hostile: $passed passed, $failures failed"
-[ $failures -eq 0 ]
+finish hostile

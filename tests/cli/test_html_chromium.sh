@@ -24,14 +24,9 @@ if [ -z "$browser" ]; then
     exit 77
 fi
 command -v python3 >/dev/null || { echo "python3 missing"; exit 1; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
 keep=$build/tests/cli/html
 mkdir -p "$keep"
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-passed=0
-pass() { passed=$((passed + 1)); }
 runs=0
 
 # render PAGE NAME: screenshot NAME.png and net log NAME.netlog.json in $work, fresh profile.
@@ -110,5 +105,4 @@ PY
         fail "control: the Content-Security-Policy did not stop an external image"
     fi
 fi
-echo "html_chromium: $passed passed, $failures failed"
-[ $failures -eq 0 ]
+finish html_chromium

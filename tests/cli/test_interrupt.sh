@@ -10,12 +10,7 @@
 set -u
 bubblescan=$1 build=$2
 command -v python3 >/dev/null || { echo "python3 missing (.ci/install-deps installs it)"; exit 1; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-passed=0
-pass() { passed=$((passed + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
 cache=$build/tests/cli/interrupt
 mkdir -p "$cache"
 
@@ -160,5 +155,4 @@ while :; do
     chats=$((chats * 2))
 done
 
-echo "interrupt: $passed passed, $failures failed"
-[ $failures -eq 0 ]
+finish interrupt

@@ -6,12 +6,7 @@
 set -u
 bubblescan=$1 build=$2 source=$3
 page=$source/scanner/cli/bubblescan.1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-passed=0
-pass() { passed=$((passed + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
 
 "$bubblescan" --help | grep -o -- '--[a-z][a-z-]*' | sort -u >"$work/help"
 # In roff a hyphen is written \-: "\-\-fail\-on".
@@ -37,5 +32,4 @@ if cmake --install "$build" --prefix "$work/prefix" >"$work/install.log" 2>&1; t
 else
     fail "cmake --install failed: $(tail -n 3 "$work/install.log")"
 fi
-echo "manpage: $passed passed, $failures failed"
-[ $failures -eq 0 ]
+finish manpage

@@ -14,12 +14,7 @@ skip() {
 }
 command -v strace >/dev/null || skip "strace missing (.ci/install-deps installs it)"
 strace -f -o /dev/null true 2>/dev/null || skip "strace cannot trace here (ptrace not allowed)"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-passed=0
-pass() { passed=$((passed + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
 # LeakSanitizer stops the world with ptrace, which a traced process cannot do.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 
@@ -62,5 +57,4 @@ traced missing "$work/does-not-exist.db"
 printf 'not a database' >"$work/text.db"
 traced not-a-database --csv "@OUT@/t.csv" "$work/text.db"
 
-echo "no_network: $passed passed, $failures failed ($count sources)"
-[ $failures -eq 0 ]
+finish no_network "$count sources"

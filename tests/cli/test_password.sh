@@ -9,22 +9,14 @@
 # a signal ends the prompt.
 # Usage: test_password.sh BUBBLESCAN BUILD_DIR SOURCE_DIR
 set -u
-# script(1) runs its command line with $SHELL, which CI may leave unset or set to sh; the
-# command lines here use bash quoting ($'...' from printf %q).
-export SHELL=$BASH
 bubblescan=$1 build=$2
 fixtures=$build/fixtures
 encrypted=$fixtures/backup_encrypted_demo
 right_file=$fixtures/backup_encrypted.password
 [ -d "$encrypted" ] && [ -f "$right_file" ] || { echo "encrypted fixtures not built"; exit 1; }
 right=$(cat "$right_file") # without its newline
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+. "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
 [ -n "${KEEP:-}" ] && trap 'echo "kept $work"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-passed=0
-pass() { passed=$((passed + 1)); }
 
 # expect LABEL EXIT [TEXT]: the last run exited EXIT and, unless EXIT is 0, said one line on
 # stderr containing TEXT.
@@ -109,9 +101,7 @@ expect "plain backup, stdin" 0
 # ---- on a terminal ----------------------------------------------------------------------------
 if ! command -v script >/dev/null || ! script -qec true /dev/null </dev/null >/dev/null 2>&1; then
     echo "script (util-linux) missing or unusable: the terminal checks are skipped"
-    echo "password: $passed passed, $failures failed"
-    [ $failures -eq 0 ]
-    exit
+    finish password
 fi
 prompt_text="Password of the encrypted backup"
 
@@ -184,5 +174,4 @@ for signal in TERM INT HUP; do
         fail "SIG$signal: want status $want: $(cat "$transcript")"
 done
 
-echo "password: $passed passed, $failures failed"
-[ $failures -eq 0 ]
+finish password

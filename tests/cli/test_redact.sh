@@ -7,11 +7,7 @@ set -u
 bubblescan=$1 build=$2 source=$3
 command -v python3 >/dev/null || { echo "python3 missing"; exit 1; }
 check="$source/tests/cli/check_redacted.py"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-passed=0
+. "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
 
 # Every output of one run into folder $2; extra arguments go to bubblescan.
 run_all() {
@@ -65,5 +61,4 @@ if [ -f "$demo" ]; then
         passed=$((passed + 1))
     fi
 fi
-echo "redact: $passed passed, $failures failed"
-[ $failures -eq 0 ]
+finish redact

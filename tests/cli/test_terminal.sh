@@ -6,21 +6,13 @@
 # --quiet, not when stderr is a file, not in a pipe.
 # Usage: test_terminal.sh BUBBLESCAN BUILD_DIR SOURCE_DIR
 set -u
-# script(1) runs its command line with $SHELL, which CI may leave unset or set to sh; the
-# command lines here use bash quoting ($'...' from printf %q).
-export SHELL=$BASH
 bubblescan=$1 build=$2 source=$3
 if ! command -v script >/dev/null; then
     echo "script(1) missing (util-linux)"
     [ -n "${CI:-}" ] && exit 1
     exit 77
 fi
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-passed=0
-pass() { passed=$((passed + 1)); }
+. "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
 esc=$'\x1b'
 
 # Runs a shell command line in a pseudo-terminal; what the terminal shows goes to stdout.
@@ -88,5 +80,4 @@ grep -q "scanning messages" "$work/stderr.txt" "$work/stderr-file.txt" &&
 "$bubblescan" "$big" 2>&1 | cat >"$work/big-pipe.txt"
 grep -q "scanning messages" "$work/big-pipe.txt" && fail "progress in a pipe" || pass
 
-echo "terminal: $passed passed, $failures failed"
-[ $failures -eq 0 ]
+finish terminal
