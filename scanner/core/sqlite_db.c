@@ -17,6 +17,7 @@
 #include "core/backup_crypto.h"
 #include "core/limits.h"
 #include "core/text.h"
+#include "core/wal_apply.h"
 
 struct column_cache {
     char *table;
@@ -125,7 +126,9 @@ static enum bs_status check_header(const unsigned char *bytes, size_t size, stru
     return BS_OK;
 }
 
-static enum bs_status read_header(const char *path, struct bs_error *err)
+/* Checks path starts like a SQLite database; *page_size (may be NULL) gets the page size its
+ * header declares. */
+static enum bs_status read_header(const char *path, uint32_t *page_size, struct bs_error *err)
 {
     unsigned char header[100];
     FILE *file = fopen(path, "rb");
@@ -135,6 +138,9 @@ static enum bs_status read_header(const char *path, struct bs_error *err)
     }
     size_t got = fread(header, 1, sizeof(header), file);
     (void)fclose(file);
+    if (page_size != NULL) {
+        *page_size = bs_wal_database_page_size(header, got);
+    }
     return check_header(header, got, err);
 }
 
@@ -225,6 +231,33 @@ static char *immutable_uri(const char *path)
     return bs_strbuf_take(&uri);
 }
 
+/* Refuses, before SQLite replays it, a WAL that the in-memory replay would refuse
+ * (wal_apply.h): checked on the private copies, which cannot change under us. */
+static enum bs_status check_private_wal(const char *copy_path, const char *wal_path,
+                                        struct bs_error *err)
+{
+    uint32_t page_size = 0;
+    enum bs_status status = read_header(copy_path, &page_size, err);
+    struct stat info;
+    if (status == BS_OK && stat(copy_path, &info) != 0) {
+        status = bs_error_set(err, BS_ERR_IO, "reading a private copy: %s", strerror(errno));
+    }
+    int fd = status == BS_OK ? open(wal_path, O_RDONLY | O_CLOEXEC) : -1;
+    if (status == BS_OK && fd < 0) {
+        status = bs_error_set(err, BS_ERR_IO, "reading a private copy: %s", strerror(errno));
+    }
+    if (status == BS_OK) {
+        status = bs_wal_check_file(fd, (uint64_t)info.st_size, page_size, err);
+        if (status != BS_OK) {
+            bs_error_prefix(err, "applying its WAL");
+        }
+    }
+    if (fd >= 0) {
+        (void)close(fd);
+    }
+    return status;
+}
+
 static enum bs_status open_private_copy(struct bs_sqlite_db *db, const char *path,
                                         const char *src_wal,
                                         const struct bs_sqlite_open_options *options,
@@ -263,6 +296,9 @@ static enum bs_status open_private_copy(struct bs_sqlite_db *db, const char *pat
     if (status == BS_OK) {
         status = copy_file(src_wal, dst_wal, err);
     }
+    if (status == BS_OK) {
+        status = check_private_wal(copy_path, dst_wal, err);
+    }
     return status;
 }
 
@@ -286,7 +322,7 @@ enum bs_status bs_sqlite_db_open_file(const char *path, const char *wal_path,
         status = bs_error_set(err, BS_ERR_FORMAT, "not a regular file");
         goto done;
     }
-    status = read_header(path, err);
+    status = read_header(path, NULL, err);
     if (status != BS_OK) {
         goto done;
     }

@@ -1,5 +1,6 @@
 /* Tests of core/wal_apply: a WAL written by SQLite itself, replayed in memory, must show the
  * same rows as SQLite shows; broken frames end the replay where SQLite would. */
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +108,106 @@ static void sign_header(uint8_t *header)
     }
 }
 
+/* The WAL checksum over words of bytes, continuing from s[0], s[1]. */
+static void checksum_words(const uint8_t *bytes, size_t length, int big, uint32_t s[2])
+{
+    for (size_t i = 0; i + 8 <= length; i += 8) {
+        uint32_t x[2] = {0, 0};
+        for (int w = 0; w < 2; w++) {
+            for (int b = 0; b < 4; b++) {
+                int shift = big ? 24 - 8 * b : 8 * b;
+                x[w] |= (uint32_t)bytes[i + (size_t)(4 * w + b)] << shift;
+            }
+        }
+        s[0] += x[0] + s[1];
+        s[1] += x[1] + s[0];
+    }
+}
+
+static void put_u32(uint8_t *at, uint32_t value)
+{
+    for (int b = 0; b < 4; b++) {
+        at[b] = (uint8_t)(value >> (24 - 8 * b));
+    }
+}
+
+/* The WAL's header and first frame only, that frame made a valid commit that claims
+ * commit_pages pages: the hostile WAL of a 4 KB file asking for a 1 GB image. */
+static uint8_t *one_frame_commit(const uint8_t *wal, uint32_t commit_pages, size_t *size)
+{
+    *size = 32 + 24 + 4096;
+    uint8_t *out = malloc(*size);
+    memcpy(out, wal, *size);
+    put_u32(out + 32 + 4, commit_pages);
+    int big = out[3] & 1;
+    uint32_t s[2] = {0, 0};
+    checksum_words(out, 24, big, s);
+    checksum_words(out + 32, 8, big, s);
+    checksum_words(out + 32 + 24, 4096, big, s);
+    put_u32(out + 32 + 16, s[0]);
+    put_u32(out + 32 + 20, s[1]);
+    return out;
+}
+
+/* bs_wal_check_file on wal[0..size), written to a file beside the database. */
+static enum bs_status check_file(const uint8_t *wal, size_t size, uint64_t database_bytes)
+{
+    char path[300];
+    snprintf(path, sizeof(path), "%s/hostile-wal", dir);
+    FILE *file = fopen(path, "wb");
+    if (file == NULL || fwrite(wal, 1, size, file) != size) {
+        return BS_ERR_IO;
+    }
+    fclose(file);
+    int fd = open(path, O_RDONLY);
+    enum bs_status status = bs_wal_check_file(fd, database_bytes, 4096, NULL);
+    close(fd);
+    unlink(path);
+    return status;
+}
+
+/* A valid commit that claims more pages than the database and its frames hold is refused,
+ * without an allocation of that size; one within them is applied; both paths agree. */
+static void test_commit_size_bounded(void)
+{
+    size_t wal_size = 0, db_size = 0;
+    uint8_t *wal = read_all(wal_path, &wal_size);
+    uint8_t *db = read_all(db_path, &db_size);
+    CHECK(wal != NULL && wal_size >= 32 + 24 + 4096 && db != NULL);
+    if (wal == NULL || db == NULL) {
+        free(wal);
+        free(db);
+        return;
+    }
+    uint32_t db_pages = (uint32_t)(db_size / 4096);
+    uint32_t claims[] = {262144u, 1048576u, 0xFFFFFFFFu, db_pages + 1};
+    for (size_t i = 0; i < sizeof(claims) / sizeof(claims[0]); i++) {
+        size_t hostile_size = 0;
+        uint8_t *hostile = one_frame_commit(wal, claims[i], &hostile_size);
+        enum bs_status status = BS_OK;
+        CHECK_INT_EQ(count_rows(hostile, hostile_size, &status), -1);
+        CHECK_INT_EQ(status, BS_ERR_FORMAT);
+        CHECK_INT_EQ(check_file(hostile, hostile_size, db_size), BS_ERR_FORMAT);
+        free(hostile);
+    }
+    /* The first frame's own page, or the database's size: present, so accepted. */
+    size_t fitting_size = 0;
+    uint8_t *fitting = one_frame_commit(wal, db_pages, &fitting_size);
+    void *image = malloc(db_size);
+    memcpy(image, db, db_size);
+    size_t image_size = db_size, applied = 0;
+    CHECK_INT_EQ(bs_wal_apply(&image, &image_size, fitting, fitting_size, &applied, NULL), BS_OK);
+    CHECK_INT_EQ(applied, 1);
+    CHECK_INT_EQ(image_size, db_size);
+    CHECK_INT_EQ(check_file(fitting, fitting_size, db_size), BS_OK);
+    /* The intact WAL passes the file check too. */
+    CHECK_INT_EQ(check_file(wal, wal_size, db_size), BS_OK);
+    free(image);
+    free(fitting);
+    free(db);
+    free(wal);
+}
+
 static void test_replay(void)
 {
     size_t wal_size = 0;
@@ -166,6 +267,7 @@ int main(void)
     snprintf(wal_path, sizeof(wal_path), "%s/w.db-wal", dir);
     CHECK_INT_EQ(make_database(), 0);
     test_replay();
+    test_commit_size_bounded();
     unlink(wal_path);
     unlink(db_path);
     rmdir(dir);
