@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/sqlite_db.h"
+#include "core/store/sqlite_db.h"
 
 #define MAX_PATHS  16
 #define PATH_BYTES 4096

@@ -4,7 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "core/text.h"
+#include "core/base/text.h"
 
 /* The attribute lets clang check callers' formats (-Wformat-nonliteral under -Werror). */
 static void emit(const char *level, const char *fmt, va_list args) BS_PRINTF(2, 0);

@@ -5,7 +5,7 @@
 #ifndef BS_CLI_DIAG_H
 #define BS_CLI_DIAG_H
 
-#include "core/status.h"
+#include "core/base/status.h"
 
 void cli_error(const char *fmt, ...) BS_PRINTF(1, 2);
 void cli_warning(const char *fmt, ...) BS_PRINTF(1, 2);

@@ -7,8 +7,8 @@
 #include <getopt.h>
 
 #include "cli/diag.h"
-#include "core/classify.h"
-#include "core/ids.h"
+#include "core/model/classify.h"
+#include "core/model/ids.h"
 
 enum long_only {
     OPT_CSV = 256,

@@ -6,7 +6,7 @@
 
 #include <stdbool.h>
 
-#include "core/model.h"
+#include "core/model/model.h"
 
 struct cli_options {
     const char *source_path;

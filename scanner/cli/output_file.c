@@ -10,7 +10,7 @@
 
 #include "cli/cleanup.h"
 #include "cli/diag.h"
-#include "core/text.h"
+#include "core/base/text.h"
 
 bool cli_output_open(struct cli_output *output, const char *target)
 {

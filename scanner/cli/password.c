@@ -12,9 +12,9 @@
 
 #include <termios.h>
 
-#include "core/backup_crypto.h"
-#include "core/limits.h"
-#include "core/text.h"
+#include "core/backup/backup_crypto.h"
+#include "core/base/limits.h"
+#include "core/base/text.h"
 
 /* Room for the longest password, a CR LF after it, and one byte more: a read that fills it
  * holds a password that is too long. */

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/status.h"
+#include "core/base/status.h"
 
 struct cli_password {
     const char *file_path; /* --password-file; "-" is standard input */

@@ -10,10 +10,10 @@
  */
 #include <string.h>
 
-#include "core/backup_plist.h"
-#include "core/ids.h"
-#include "core/limits.h"
-#include "core/plist_read.h"
+#include "core/backup/backup_plist.h"
+#include "core/base/limits.h"
+#include "core/model/ids.h"
+#include "core/store/plist_read.h"
 #include "fuzz.h"
 
 static void check_text(const char *text)

@@ -15,9 +15,9 @@
  */
 #include <string.h>
 
-#include "core/byte_reader.h"
-#include "core/classify.h"
-#include "core/model.h"
+#include "core/base/byte_reader.h"
+#include "core/model/classify.h"
+#include "core/model/model.h"
 #include "fuzz.h"
 
 #define COCOA_EPOCH_UNIX_SECONDS 978307200LL

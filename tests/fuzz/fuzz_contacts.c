@@ -10,9 +10,9 @@
  */
 #include <string.h>
 
-#include "core/contacts.h"
-#include "core/limits.h"
-#include "core/sqlite_db.h"
+#include "core/backup/contacts.h"
+#include "core/base/limits.h"
+#include "core/store/sqlite_db.h"
 #include "fuzz.h"
 #include "sql_image.h"
 

@@ -18,7 +18,7 @@
 
 #include <csv.h>
 
-#include "core/report_csv.h"
+#include "core/report/report_csv.h"
 #include "fuzz.h"
 
 struct bytes {

@@ -11,8 +11,8 @@
  */
 #include <string.h>
 
-#include "core/ids.h"
-#include "core/limits.h"
+#include "core/base/limits.h"
+#include "core/model/ids.h"
 #include "fuzz.h"
 
 static const char *const countries[] = {NULL, "",   "us", "US",  "gb", "fr", "de",

@@ -10,8 +10,8 @@
  */
 #include <string.h>
 
-#include "core/keybag.h"
-#include "core/limits.h"
+#include "core/backup/keybag.h"
+#include "core/base/limits.h"
 #include "fuzz.h"
 
 static void check_keybag(const struct bs_keybag *keybag)

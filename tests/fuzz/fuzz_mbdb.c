@@ -11,9 +11,9 @@
  */
 #include <string.h>
 
-#include "core/backup_crypto.h"
-#include "core/backup_layout.h"
-#include "core/limits.h"
+#include "core/backup/backup_crypto.h"
+#include "core/backup/backup_layout.h"
+#include "core/base/limits.h"
 #include "fuzz.h"
 
 struct visit {

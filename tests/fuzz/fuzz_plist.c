@@ -13,8 +13,8 @@
 
 #include <math.h>
 
-#include "core/limits.h"
-#include "core/plist_read.h"
+#include "core/base/limits.h"
+#include "core/store/plist_read.h"
 #include "fuzz.h"
 
 static bool is_valid_utf8(const char *text)

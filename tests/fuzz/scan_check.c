@@ -18,13 +18,13 @@
 
 #include <csv.h>
 
-#include "core/analysis.h"
-#include "core/ids.h"
-#include "core/report_csv.h"
-#include "core/report_text.h"
-#include "core/signal_plan.h"
-#include "core/sms_store.h"
-#include "core/sqlite_db.h"
+#include "core/model/analysis.h"
+#include "core/model/ids.h"
+#include "core/model/signal_plan.h"
+#include "core/report/report_csv.h"
+#include "core/report/report_text.h"
+#include "core/store/sms_store.h"
+#include "core/store/sqlite_db.h"
 #include "fuzz.h"
 
 static void on_progress(uint64_t done, uint64_t total, void *context)

@@ -4,11 +4,11 @@ set -u
 cd "$1/scanner" || exit 1
 failures=0
 if grep -nE '\b(sprintf|vsprintf|strcpy|strcat|strncpy|strncat|strtok|atoi|atol|atof|gets|sscanf|alloca)\s*\(' \
-    core/*.[ch] cli/*.[ch]; then
+    core/*/*.[ch] cli/*.[ch]; then
     echo "FAIL: banned function"
     failures=$((failures + 1))
 fi
-if grep -nE 'TODO|FIXME|XXX|not (yet )?implemented' core/*.[ch] cli/*.[ch]; then
+if grep -nE 'TODO|FIXME|XXX|not (yet )?implemented' core/*/*.[ch] cli/*.[ch]; then
     echo "FAIL: placeholder"
     failures=$((failures + 1))
 fi

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/limits.h"
-#include "core/plist_read.h"
+#include "core/base/limits.h"
+#include "core/store/plist_read.h"
 
 static const char program_name[] = "make_bplist";
 

@@ -47,9 +47,9 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
-#include "core/backup_crypto.h"
-#include "core/keybag.h"
-#include "core/limits.h"
+#include "core/backup/backup_crypto.h"
+#include "core/backup/keybag.h"
+#include "core/base/limits.h"
 
 static const char program_name[] = "make_encrypted_backup";
 

@@ -9,8 +9,8 @@
 #include <time.h>
 
 #include "check.h"
-#include "core/backup_crypto.h"
-#include "core/keybag.h"
+#include "core/backup/backup_crypto.h"
+#include "core/backup/keybag.h"
 
 #define REALDATA_DIR BS_SHARED_DIR "/realdata/pyiosbackup-encrypted"
 

@@ -12,9 +12,9 @@
 #include <string.h>
 
 #include "check.h"
-#include "core/backup_decrypt.h"
-#include "core/scan.h"
-#include "core/sqlite_db.h"
+#include "core/backup/backup_decrypt.h"
+#include "core/scan/scan.h"
+#include "core/store/sqlite_db.h"
 
 #define FIXTURES     BS_FIXTURE_DIR
 #define REALDATA_DIR BS_SHARED_DIR "/realdata/pyiosbackup-encrypted"

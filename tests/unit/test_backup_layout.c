@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 
 #include "check.h"
-#include "core/backup_layout.h"
-#include "core/limits.h"
+#include "core/backup/backup_layout.h"
+#include "core/base/limits.h"
 
 #define FIXTURES BS_FIXTURE_DIR
 

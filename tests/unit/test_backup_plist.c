@@ -12,9 +12,9 @@
 #include <sys/stat.h>
 
 #include "check.h"
-#include "core/backup_plist.h"
-#include "core/ids.h"
-#include "core/limits.h"
+#include "core/backup/backup_plist.h"
+#include "core/base/limits.h"
+#include "core/model/ids.h"
 
 #define FIXTURES BS_FIXTURE_DIR
 

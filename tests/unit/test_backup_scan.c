@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "core/backup_scan.h"
+#include "core/scan/backup_scan.h"
 
 #define FIXTURES BS_FIXTURE_DIR
 

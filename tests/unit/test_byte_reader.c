@@ -3,7 +3,7 @@
 #include <stdint.h>
 
 #include "check.h"
-#include "core/byte_reader.h"
+#include "core/base/byte_reader.h"
 
 static void test_reads_in_both_orders(void)
 {

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "core/classify.h"
+#include "core/model/classify.h"
 
 static void test_services(void)
 {

@@ -10,8 +10,8 @@
 #include <sqlite3.h>
 
 #include "check.h"
-#include "core/contacts.h"
-#include "core/limits.h"
+#include "core/backup/contacts.h"
+#include "core/base/limits.h"
 
 #define FIXTURES BS_FIXTURE_DIR
 

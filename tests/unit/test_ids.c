@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "core/ids.h"
+#include "core/model/ids.h"
 
 static void test_normal_forms(const struct bs_ids *ids)
 {

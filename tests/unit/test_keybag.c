@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "core/keybag.h"
+#include "core/backup/keybag.h"
 
 #define REALDATA_DIR BS_SHARED_DIR "/realdata/pyiosbackup-encrypted"
 

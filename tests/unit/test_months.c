@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "check.h"
-#include "core/months.h"
+#include "core/model/months.h"
 
 static void test_keys(void)
 {

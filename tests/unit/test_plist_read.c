@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "core/limits.h"
-#include "core/plist_read.h"
+#include "core/base/limits.h"
+#include "core/store/plist_read.h"
 
 /* ---- Helpers ------------------------------------------------------------------------------- */
 

@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "core/redact.h"
-#include "core/text.h"
+#include "core/base/text.h"
+#include "core/report/redact.h"
 
 #define DOT "\xE2\x80\xA2"
 

@@ -6,7 +6,7 @@
 #include <csv.h>
 
 #include "check.h"
-#include "core/report_csv.h"
+#include "core/report/report_csv.h"
 
 static void test_cells(void)
 {

@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "core/report_html.h"
-#include "core/text.h"
+#include "core/base/text.h"
+#include "core/report/report_html.h"
 
 static void test_escape(void)
 {

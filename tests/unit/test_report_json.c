@@ -6,9 +6,9 @@
 #include <string.h>
 
 #include "check.h"
-#include "core/report_json.h"
-#include "core/sqlite_db.h"
-#include "core/text.h"
+#include "core/base/text.h"
+#include "core/report/report_json.h"
+#include "core/store/sqlite_db.h"
 
 static void test_quote(void)
 {

@@ -8,7 +8,7 @@
 #include <sqlite3.h>
 
 #include "check.h"
-#include "core/sqlite_db.h"
+#include "core/store/sqlite_db.h"
 
 /* A database image (malloc'd, as bs_sqlite_db_open_memory takes it) with one row per
  * storage class in table v, in rowid order. */

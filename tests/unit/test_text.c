@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "core/limits.h"
-#include "core/text.h"
+#include "core/base/limits.h"
+#include "core/base/text.h"
 
 static void test_safe(void)
 {

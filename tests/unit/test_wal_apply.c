@@ -9,8 +9,8 @@
 #include <sqlite3.h>
 
 #include "check.h"
-#include "core/sqlite_db.h"
-#include "core/wal_apply.h"
+#include "core/store/sqlite_db.h"
+#include "core/store/wal_apply.h"
 
 static char dir[] = "/tmp/bs-wal-test-XXXXXX";
 static char db_path[256];

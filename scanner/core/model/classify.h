@@ -1,0 +1,59 @@
+/*
+ * The classification rules of SPEC 3 as pure functions over plain values: no I/O, no
+ * allocation, no third-party types. Each rule is a row in tests/unit/test_classify.c.
+ */
+#ifndef BS_CORE_CLASSIFY_H
+#define BS_CORE_CLASSIFY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/model/model.h"
+
+/* message.service (bytes may be NULL, not NUL-terminated) trimmed of ASCII white space and
+ * compared case-insensitively. */
+enum bs_service bs_classify_service(const char *bytes, size_t length);
+
+/* The transport of one message: SMS becomes MMS with an attachment or in a group. */
+enum bs_transport bs_classify_message_transport(enum bs_service service, bool has_attachment,
+                                                bool is_group);
+
+/* A message.date value: seconds since 2001-01-01 UTC in old schemas, nanoseconds since
+ * iOS 11, decided per value (magnitude above 1e11 is nanoseconds). Zero, negative or NULL
+ * (is_present false) and dates past year 9999 are unknown. */
+struct bs_date bs_classify_date(int64_t raw, bool is_present);
+
+/* Formats a date as ISO 8601 UTC to the second ("2024-05-01T12:34:56Z") into out, which
+ * must hold 21 bytes; "" when unknown. Returns out. */
+char *bs_date_format(struct bs_date date, char out[21]);
+
+/* Parses YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[Z] as UTC; false when malformed. */
+bool bs_date_parse(const char *text, struct bs_date *out);
+
+/* Days since 1970-01-01 to a civil date (proleptic Gregorian, UTC) and back. */
+void bs_civil_from_days(int64_t days, int64_t *year, unsigned *month, unsigned *day);
+int64_t bs_days_from_civil(int64_t year, unsigned month, unsigned day);
+
+/* Later of two dates; an unknown date never wins. */
+struct bs_date bs_date_max(struct bs_date a, struct bs_date b);
+/* Earlier of two dates; an unknown date never wins. */
+struct bs_date bs_date_min(struct bs_date a, struct bs_date b);
+
+/* Group or direct (SPEC 3.2): chat.style 43 is a group and 45 direct; otherwise a group when
+ * the chat has more than one participant or its guid contains ";+;". */
+enum bs_thread_kind bs_classify_kind(int64_t style, const char *guid, size_t participant_count);
+
+/* What classification needs to know of a thread's people. */
+struct bs_thread_people {
+    size_t member_count;           /* people (3.3), not handle rows */
+    size_t imessage_member_count;  /* people reachable on iMessage who are not automated */
+    size_t automated_member_count; /* automated senders */
+};
+
+/* Derives kind, per-transport counts, thread transport, reasons, risk and
+ * non_imessage_count of thread from its accumulated counters and its people. Pure: touches
+ * only those fields of *thread. */
+void bs_classify_thread(struct bs_thread *thread, const struct bs_thread_people *people);
+
+#endif

@@ -1,0 +1,36 @@
+/* Destructor and names of the at-rest findings (see findings.h). */
+#include "core/model/findings.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void bs_backup_facts_clear(struct bs_backup_facts *facts)
+{
+    if (facts == NULL) {
+        return;
+    }
+    struct bs_device_facts *device = &facts->device;
+    free(device->device_name);
+    free(device->product_type);
+    free(device->product_version);
+    free(device->build_version);
+    free(device->serial_number);
+    free(device->phone_number);
+    for (size_t i = 0; i < facts->finding_count; i++) {
+        free(facts->findings[i].text);
+    }
+    free(facts->findings);
+    for (size_t i = 0; i < facts->warning_count; i++) {
+        free(facts->warnings[i]);
+    }
+    free(facts->warnings);
+    memset(facts, 0, sizeof(*facts));
+}
+
+const char *bs_finding_code_name(enum bs_finding_code code)
+{
+    static const char *const names[BS_FINDING_CODE_COUNT] = {
+        "backup-unencrypted", "backup-encrypted", "messages-in-icloud", "icloud-backup",
+        "adp-unknown"};
+    return (unsigned)code < BS_FINDING_CODE_COUNT ? names[code] : "";
+}

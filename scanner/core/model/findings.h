@@ -1,0 +1,62 @@
+/*
+ * What a backup source adds to a scan (SPEC 3.6): device and backup facts from the plists,
+ * and the at-rest findings with their text. Plain data filled by the backup readers and
+ * shown by every report. Strings are owned (malloc'd) and freed by bs_backup_facts_clear.
+ */
+#ifndef BS_CORE_FINDINGS_H
+#define BS_CORE_FINDINGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/model/model.h"
+
+/* Finding codes of SPEC 3.6, in report order. */
+enum bs_finding_code {
+    BS_FINDING_BACKUP_UNENCRYPTED = 0,
+    BS_FINDING_BACKUP_ENCRYPTED,
+    BS_FINDING_MESSAGES_IN_ICLOUD,
+    BS_FINDING_ICLOUD_BACKUP,
+    BS_FINDING_ADP_UNKNOWN,
+    BS_FINDING_CODE_COUNT
+};
+
+struct bs_finding {
+    enum bs_finding_code code;
+    char *text;       /* what the report says, one or two sentences; owned */
+    bool is_indirect; /* evidence suggests, not proves: the text says so */
+};
+
+/* Device and backup facts; every field may be unknown (NULL / is_known false). */
+struct bs_device_facts {
+    char *device_name;
+    char *product_type;    /* "iPhone9,3" */
+    char *product_version; /* "14.3" */
+    char *build_version;
+    char *serial_number;
+    char *phone_number;
+    struct bs_date backup_date;
+    bool has_passcode_fact;
+    bool was_passcode_set;
+};
+
+struct bs_backup_facts {
+    bool is_backup; /* false for a bare database: nothing below applies */
+    bool is_encrypted;
+    bool is_legacy_layout; /* Manifest.mbdb (iOS 4-9) */
+    bool has_status_fact;
+    bool is_complete; /* Status.plist SnapshotState is "finished" */
+    struct bs_device_facts device;
+    struct bs_finding *findings; /* owned, in code order */
+    size_t finding_count;
+    char **warnings; /* owned; e.g. incomplete backup, files listed but missing */
+    size_t warning_count;
+};
+
+/* Frees what facts owns and zeroes it. NULL-safe. */
+void bs_backup_facts_clear(struct bs_backup_facts *facts);
+
+/* The code as written in reports ("backup-unencrypted"). Static string. */
+const char *bs_finding_code_name(enum bs_finding_code code);
+
+#endif

@@ -1,0 +1,442 @@
+/* The JSON report of report_json.h: a small indenting writer over SQLite's json_quote(). */
+#include "core/report/report_json.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/base/text.h"
+#include "core/model/classify.h"
+#include "core/model/months.h"
+#include "core/model/report_order.h"
+#include "core/report/report_text.h"
+#include "core/store/sqlite_db.h"
+
+/* Deepest nesting the report has (root, threads, a thread, its members, a member). */
+#define MAX_DEPTH 8
+/* The buffer goes to the file once it holds this much, so memory stays small. */
+#define FLUSH_BYTES (64 * 1024)
+
+struct level {
+    bool has_item;
+    bool is_inline; /* items on one line: short arrays of strings */
+};
+
+struct json_writer {
+    FILE *out;
+    struct bs_sqlite_json *quoter;
+    struct bs_strbuf buf;
+    struct bs_strbuf scratch; /* a source string made valid UTF-8 */
+    struct level levels[MAX_DEPTH];
+    unsigned depth;
+    bool write_failed;
+};
+
+static void flush(struct json_writer *w)
+{
+    if (w->buf.failed) {
+        return; /* kept, so the caller sees it */
+    }
+    if (w->buf.length > 0 && !w->write_failed) {
+        w->write_failed = fwrite(w->buf.data, 1, w->buf.length, w->out) != w->buf.length;
+    }
+    bs_strbuf_reset(&w->buf);
+}
+
+static void indent(struct json_writer *w)
+{
+    static const char spaces[2 * MAX_DEPTH + 1] = "                ";
+    bs_strbuf_append(&w->buf, "\n", 1);
+    bs_strbuf_append(&w->buf, spaces, 2 * (size_t)w->depth); /* depth < MAX_DEPTH */
+}
+
+/* The separator and key before a value. Keys are this file's own ASCII identifiers. */
+static void item(struct json_writer *w, const char *key)
+{
+    struct level *level = &w->levels[w->depth];
+    if (level->is_inline) {
+        bs_strbuf_append_str(&w->buf, level->has_item ? ", " : "");
+    } else {
+        bs_strbuf_append_str(&w->buf, level->has_item ? "," : "");
+        indent(w);
+    }
+    level->has_item = true;
+    if (key != NULL) {
+        bs_strbuf_append(&w->buf, "\"", 1);
+        bs_strbuf_append_str(&w->buf, key);
+        bs_strbuf_append(&w->buf, "\": ", 3);
+    }
+}
+
+static void open_level(struct json_writer *w, const char *key, const char *bracket, bool is_inline)
+{
+    item(w, key);
+    bs_strbuf_append_str(&w->buf, bracket);
+    if (w->depth + 1 < MAX_DEPTH) {
+        w->depth++;
+        w->levels[w->depth].has_item = false;
+        w->levels[w->depth].is_inline = is_inline;
+    } else {
+        w->buf.failed = true; /* a bug in this file, reported as a failed write */
+    }
+}
+
+static void close_level(struct json_writer *w, const char *bracket)
+{
+    struct level *level = &w->levels[w->depth];
+    if (level->has_item && !level->is_inline) {
+        w->depth--;
+        indent(w);
+    } else {
+        w->depth--;
+    }
+    bs_strbuf_append_str(&w->buf, bracket);
+    if (w->buf.length >= FLUSH_BYTES) {
+        flush(w);
+    }
+}
+
+static void begin_object(struct json_writer *w, const char *key)
+{
+    open_level(w, key, "{", false);
+}
+
+static void end_object(struct json_writer *w)
+{
+    close_level(w, "}");
+}
+
+static void begin_array(struct json_writer *w, const char *key, bool is_inline)
+{
+    open_level(w, key, "[", is_inline);
+}
+
+static void end_array(struct json_writer *w)
+{
+    close_level(w, "]");
+}
+
+/* A string from the source (or ours): invalid UTF-8 escaped, then json_quote(). */
+static void put_string(struct json_writer *w, const char *key, const char *text)
+{
+    item(w, key);
+    if (text == NULL) {
+        bs_strbuf_append_str(&w->buf, "null");
+        return;
+    }
+    bs_strbuf_reset(&w->scratch);
+    bs_strbuf_append_utf8(&w->scratch, text);
+    if (w->scratch.failed) {
+        w->buf.failed = true;
+        return;
+    }
+    (void)bs_sqlite_json_quote(w->quoter, bs_strbuf_str(&w->scratch), &w->buf);
+}
+
+static void put_u64(struct json_writer *w, const char *key, uint64_t value)
+{
+    item(w, key);
+    bs_strbuf_append_u64(&w->buf, value);
+}
+
+static void put_i64(struct json_writer *w, const char *key, int64_t value)
+{
+    item(w, key);
+    bs_strbuf_append_i64(&w->buf, value);
+}
+
+static void put_bool(struct json_writer *w, const char *key, bool value)
+{
+    item(w, key);
+    bs_strbuf_append_str(&w->buf, value ? "true" : "false");
+}
+
+static void put_null(struct json_writer *w, const char *key)
+{
+    item(w, key);
+    bs_strbuf_append_str(&w->buf, "null");
+}
+
+/* ISO 8601 UTC, or null when unknown. */
+static void put_date(struct json_writer *w, const char *key, struct bs_date date)
+{
+    char text[21];
+    bs_date_format(date, text);
+    if (text[0] == '\0') {
+        put_null(w, key);
+    } else {
+        put_string(w, key, text);
+    }
+}
+
+static void write_source(struct json_writer *w, const struct bs_scan_report *report,
+                         const struct bs_report_json_context *context)
+{
+    begin_object(w, "source");
+    put_string(w, "path", context->source_label);
+    put_string(w, "kind", report->source_kind == BS_SOURCE_BACKUP ? "backup" : "database");
+    put_string(w, "description", bs_source_kind_name(report->source_kind));
+    end_object(w);
+    put_date(w, "since", context->since);
+}
+
+static void write_backup(struct json_writer *w, const struct bs_backup_facts *facts)
+{
+    if (!facts->is_backup) {
+        put_null(w, "device");
+        put_null(w, "backup");
+        begin_array(w, "findings", false);
+        end_array(w);
+        return;
+    }
+    const struct bs_device_facts *device = &facts->device;
+    begin_object(w, "device");
+    put_string(w, "name", device->device_name);
+    put_string(w, "product_type", device->product_type);
+    put_string(w, "product_version", device->product_version);
+    put_string(w, "build_version", device->build_version);
+    put_string(w, "serial_number", device->serial_number);
+    put_string(w, "phone_number", device->phone_number);
+    put_date(w, "backup_date", device->backup_date);
+    if (device->has_passcode_fact) {
+        put_bool(w, "passcode_set", device->was_passcode_set);
+    } else {
+        put_null(w, "passcode_set");
+    }
+    end_object(w);
+    begin_object(w, "backup");
+    put_bool(w, "encrypted", facts->is_encrypted);
+    put_bool(w, "legacy_layout", facts->is_legacy_layout);
+    if (facts->has_status_fact) {
+        put_bool(w, "complete", facts->is_complete);
+    } else {
+        put_null(w, "complete");
+    }
+    begin_array(w, "warnings", false);
+    for (size_t i = 0; i < facts->warning_count; i++) {
+        put_string(w, NULL, facts->warnings[i]);
+    }
+    end_array(w);
+    end_object(w);
+    begin_array(w, "findings", false);
+    for (size_t i = 0; i < facts->finding_count; i++) {
+        const struct bs_finding *finding = &facts->findings[i];
+        begin_object(w, NULL);
+        put_string(w, "code", bs_finding_code_name(finding->code));
+        put_string(w, "text", finding->text);
+        put_bool(w, "indirect", finding->is_indirect);
+        end_object(w);
+    }
+    end_array(w);
+}
+
+static void write_counts(struct json_writer *w, const struct bs_scan_result *result)
+{
+    uint64_t by_risk[BS_RISK_CRITICAL + 1];
+    bs_report_risk_counts(result, by_risk);
+    uint64_t unencrypted = 0;
+    for (int t = BS_TRANSPORT_IMESSAGE + 1; t < BS_TRANSPORT_COUNT; t++) {
+        unencrypted += result->counts[t];
+    }
+    begin_object(w, "counts");
+    put_u64(w, "message_rows", result->message_rows);
+    put_u64(w, "messages", result->counted_messages);
+    for (int t = 0; t < BS_TRANSPORT_COUNT; t++) {
+        put_u64(w, bs_transport_name((enum bs_transport)t), result->counts[t]);
+    }
+    put_u64(w, "encrypted", result->counts[BS_TRANSPORT_IMESSAGE]);
+    put_u64(w, "unencrypted", unencrypted);
+    put_u64(w, "icloud_synced", result->icloud_synced_messages);
+    put_u64(w, "threads", result->thread_count);
+    put_u64(w, "people", result->person_count);
+    put_u64(w, "handles", result->handle_count);
+    begin_object(w, "risk");
+    for (int r = BS_RISK_CRITICAL; r >= BS_RISK_NONE; r--) {
+        put_u64(w, bs_risk_name((enum bs_risk)r), by_risk[r]);
+    }
+    end_object(w);
+    put_u64(w, "signal_people", result->signal_count);
+    put_u64(w, "signal_threads", bs_report_covered_threads(result));
+    end_object(w);
+    begin_object(w, "orphans");
+    put_u64(w, "messages", result->orphan_messages);
+    end_object(w);
+}
+
+static void write_notes_and_months(struct json_writer *w, const struct bs_scan_result *result)
+{
+    const char *notes[16];
+    size_t note_count = bs_report_text_notes(result, notes, 16);
+    begin_array(w, "notes", false);
+    for (size_t i = 0; i < note_count; i++) {
+        put_string(w, NULL, notes[i]);
+    }
+    end_array(w);
+    const struct bs_month_table *months = &result->months;
+    begin_array(w, "months", false);
+    for (size_t i = 0; i < months->count; i++) {
+        char month[8];
+        begin_object(w, NULL);
+        w->levels[w->depth].is_inline = true;
+        put_string(w, "month", bs_months_format(months->rows[i].month_key, month));
+        put_u64(w, "encrypted", months->rows[i].encrypted);
+        put_u64(w, "unencrypted", months->rows[i].unencrypted);
+        end_object(w);
+    }
+    end_array(w);
+    begin_object(w, "undated");
+    put_u64(w, "encrypted", months->undated.encrypted);
+    put_u64(w, "unencrypted", months->undated.unencrypted);
+    end_object(w);
+}
+
+static void write_thread(struct json_writer *w, const struct bs_scan_result *result,
+                         const struct bs_thread *thread)
+{
+    begin_object(w, NULL);
+    put_i64(w, "chat_id", thread->chat_id);
+    put_string(w, "chat_guid", thread->guid);
+    put_string(w, "kind", bs_thread_kind_name(thread->kind));
+    put_string(w, "name", thread->name);
+    put_string(w, "display_name", thread->display_name);
+    put_string(w, "risk", bs_risk_name(thread->risk));
+    begin_array(w, "reasons", true);
+    for (unsigned i = 0; i < BS_REASON_COUNT; i++) {
+        if (thread->reasons & (1u << i)) {
+            put_string(w, NULL, bs_reason_code(i));
+        }
+    }
+    end_array(w);
+    put_string(w, "transport", bs_thread_transport_name(thread->transport));
+    put_u64(w, "participants", thread->member_count);
+    put_u64(w, "non_imessage_participants", thread->non_imessage_count);
+    begin_array(w, "members", false);
+    for (size_t i = 0; i < thread->member_count; i++) {
+        const struct bs_member *member = &thread->members[i];
+        const struct bs_person *person = &result->persons[member->person_index];
+        begin_object(w, NULL);
+        w->levels[w->depth].is_inline = true;
+        put_string(w, "name", person->contact_name);
+        put_string(w, "id", result->handles[member->handle_index].id);
+        put_string(w, "reachability", bs_reachability_name(person->reachability));
+        put_bool(w, "automated", person->is_automated);
+        end_object(w);
+    }
+    end_array(w);
+    uint64_t total = 0;
+    for (int t = 0; t < BS_TRANSPORT_COUNT; t++) {
+        total += thread->counts[t];
+    }
+    put_u64(w, "messages", total);
+    for (int t = 0; t < BS_TRANSPORT_COUNT; t++) {
+        put_u64(w, bs_transport_name((enum bs_transport)t), thread->counts[t]);
+    }
+    put_date(w, "first_message", thread->first_message);
+    put_date(w, "last_message", thread->last_message);
+    put_date(w, "last_unencrypted", thread->last_unencrypted);
+    end_object(w);
+}
+
+static int compare_names(const void *a, const void *b)
+{
+    return bs_str_compare(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void write_signal_row(struct json_writer *w, const struct bs_scan_result *result,
+                             const struct bs_signal_row *row, size_t rank)
+{
+    const struct bs_person *person = &result->persons[row->person_index];
+    begin_object(w, NULL);
+    put_u64(w, "rank", rank);
+    put_string(w, "person", bs_person_name(result, row->person_index));
+    begin_array(w, "ids", true);
+    for (size_t h = person->first_handle_index; h != SIZE_MAX;
+         h = result->handles[h].next_of_person) {
+        const struct bs_handle *handle = &result->handles[h];
+        if (!bs_handle_repeats_id(result, h)) {
+            put_string(w, NULL, handle->id);
+        }
+    }
+    end_array(w);
+    put_string(w, "reachability", bs_reachability_name(person->reachability));
+    put_u64(w, "critical_groups", row->critical_groups);
+    put_u64(w, "risky_groups", row->risky_groups);
+    put_u64(w, "direct_threads", row->direct_threads);
+    put_u64(w, "unencrypted_messages", row->unencrypted_messages);
+    put_date(w, "last_unencrypted", row->last_unencrypted);
+    put_u64(w, "secures", row->secures);
+    const char **names = malloc((row->thread_count + 1) * sizeof(*names));
+    if (names == NULL) {
+        w->buf.failed = true;
+        end_object(w);
+        return;
+    }
+    for (size_t i = 0; i < row->thread_count; i++) {
+        names[i] = result->threads[row->thread_indexes[i]].name;
+    }
+    qsort(names, row->thread_count, sizeof(*names), compare_names);
+    begin_array(w, "threads", false);
+    for (size_t i = 0; i < row->thread_count; i++) {
+        put_string(w, NULL, names[i]);
+    }
+    end_array(w);
+    free(names);
+    end_object(w);
+}
+
+enum bs_status bs_report_json_write(const struct bs_scan_report *report,
+                                    const struct bs_report_json_context *context, FILE *out,
+                                    struct bs_error *err)
+{
+    const struct bs_scan_result *result = &report->result;
+    struct json_writer w = {.out = out};
+    const struct bs_thread **order = NULL;
+    enum bs_status status = bs_sqlite_json_create(&w.quoter, err);
+    if (status != BS_OK) {
+        goto done;
+    }
+    size_t thread_count = 0;
+    order = bs_report_thread_order(result, true, &thread_count);
+    if (order == NULL) {
+        status = bs_error_set(err, BS_ERR_NOMEM, "out of memory writing JSON");
+        goto done;
+    }
+    bs_strbuf_append_str(&w.buf, "{");
+    w.depth = 1; /* the root object, opened by hand: no separator before it */
+    put_u64(&w, "format_version", BS_REPORT_JSON_FORMAT_VERSION);
+    begin_object(&w, "generator");
+    put_string(&w, "name", "bubblescan");
+    put_string(&w, "version", context->version);
+    end_object(&w);
+    put_bool(&w, "redacted", context->is_redacted);
+    write_source(&w, report, context);
+    write_backup(&w, &report->backup);
+    write_counts(&w, result);
+    write_notes_and_months(&w, result);
+    begin_array(&w, "threads", false);
+    for (size_t i = 0; i < thread_count && !w.buf.failed; i++) {
+        write_thread(&w, result, order[i]);
+    }
+    end_array(&w);
+    begin_array(&w, "signal", false);
+    for (size_t i = 0; i < result->signal_count && !w.buf.failed; i++) {
+        write_signal_row(&w, result, &result->signal_rows[i], i + 1);
+    }
+    end_array(&w);
+    close_level(&w, "}");
+    bs_strbuf_append_str(&w.buf, "\n");
+    if (w.buf.failed) {
+        status = bs_error_set(err, BS_ERR_NOMEM, "out of memory writing JSON");
+        goto done;
+    }
+    flush(&w);
+    if (w.write_failed || ferror(out)) {
+        status = bs_error_set(err, BS_ERR_IO, "writing JSON failed");
+    }
+done:
+    free(order);
+    bs_strbuf_free(&w.buf);
+    bs_strbuf_free(&w.scratch);
+    bs_sqlite_json_free(w.quoter);
+    return status;
+}

@@ -1,0 +1,630 @@
+/* The terminal summary of report_text.h. */
+#include "core/report/report_text.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/model/classify.h"
+#include "core/model/signal_plan.h"
+
+/* Longest source string shown on one line of the summary, in bytes after escaping. */
+#define NAME_CLIP_BYTES 48
+/* Members listed by name under a group before "and N more". */
+#define MEMBERS_SHOWN 6
+/* Groups listed per risk level before "and N more". */
+#define GROUPS_SHOWN 10
+
+enum colour {
+    COLOUR_NONE,
+    COLOUR_RED,
+    COLOUR_YELLOW,
+    COLOUR_GREEN,
+    COLOUR_BOLD
+};
+
+static void colour_on(struct bs_strbuf *out, const struct bs_report_context *context,
+                      enum colour colour)
+{
+    static const char *const codes[] = {"", "\x1b[1;31m", "\x1b[1;33m", "\x1b[32m", "\x1b[1m"};
+    if (context->use_colour && colour != COLOUR_NONE) {
+        bs_strbuf_append_str(out, codes[colour]);
+    }
+}
+
+static void colour_off(struct bs_strbuf *out, const struct bs_report_context *context,
+                       enum colour colour)
+{
+    if (context->use_colour && colour != COLOUR_NONE) {
+        bs_strbuf_append_str(out, "\x1b[0m");
+    }
+}
+
+static void heading(struct bs_strbuf *out, const struct bs_report_context *context,
+                    enum colour colour, const char *text)
+{
+    bs_strbuf_append_str(out, "\n");
+    colour_on(out, context, colour);
+    bs_strbuf_append_str(out, text);
+    colour_off(out, context, colour);
+    bs_strbuf_append_str(out, "\n");
+}
+
+/* Untrusted text, escaped, cut at a character boundary with "..." past max_bytes. */
+static void append_clipped(struct bs_strbuf *out, const char *text, size_t max_bytes)
+{
+    struct bs_strbuf safe = {0};
+    bs_strbuf_append_safe(&safe, text);
+    size_t length = safe.length;
+    if (length > max_bytes) {
+        length = max_bytes;
+        while (length > 0 && ((unsigned char)safe.data[length] & 0xC0) == 0x80) {
+            length--; /* back to the start of a UTF-8 sequence */
+        }
+        bs_strbuf_append(out, safe.data, length);
+        bs_strbuf_append_str(out, "...");
+    } else {
+        bs_strbuf_append(out, bs_strbuf_str(&safe), length);
+    }
+    out->failed = out->failed || safe.failed;
+    bs_strbuf_free(&safe);
+}
+
+static void append_date(struct bs_strbuf *out, struct bs_date date)
+{
+    char text[21];
+    bs_date_format(date, text);
+    bs_strbuf_append(out, text, date.is_known ? 10 : 0); /* the day is enough here */
+    if (!date.is_known) {
+        bs_strbuf_append_str(out, "unknown date");
+    }
+}
+
+/* Backup sources (device facts, at-rest findings, warnings). */
+
+/* The width every summary line fits in. */
+#define LINE_COLUMNS 80
+
+static bool is_backup_source(const struct bs_report_context *context)
+{
+    return context->backup != NULL && context->backup->is_backup;
+}
+
+/* Terminal columns of UTF-8 text: one per code point (escaped text is all narrow). */
+static size_t columns_of(const char *text, size_t length)
+{
+    size_t columns = 0;
+    for (size_t i = 0; i < length; i++) {
+        columns += ((unsigned char)text[i] & 0xC0) != 0x80 ? 1 : 0;
+    }
+    return columns;
+}
+
+/* Bytes of the first `columns` code points of text[0..length). */
+static size_t bytes_of_columns(const char *text, size_t length, size_t columns)
+{
+    size_t i = 0;
+    for (size_t seen = 0; i < length; i++) {
+        if (((unsigned char)text[i] & 0xC0) != 0x80 && seen++ == columns) {
+            break;
+        }
+    }
+    return i;
+}
+
+/* Appends text (escaped first) word by word within LINE_COLUMNS, continuing a line already at
+ * `column` (a space first); later lines start with `indent`; a word longer than a line is cut.
+ * Ends the line. */
+static void append_wrapped(struct bs_strbuf *out, size_t column, const char *indent,
+                           const char *text)
+{
+    struct bs_strbuf safe = {0};
+    bs_strbuf_append_safe(&safe, text);
+    const char *p = bs_strbuf_str(&safe);
+    size_t indent_columns = strlen(indent);
+    bool is_line_empty = false; /* the caller's prefix is on it */
+    while (*p != '\0') {
+        while (*p == ' ') {
+            p++;
+        }
+        size_t length = strcspn(p, " ");
+        size_t columns = columns_of(p, length);
+        if (length == 0) {
+            break;
+        }
+        if (!is_line_empty && column + 1 + columns > LINE_COLUMNS) {
+            bs_strbuf_appendf(out, "\n%s", indent);
+            column = indent_columns;
+            is_line_empty = true;
+        }
+        if (!is_line_empty) {
+            bs_strbuf_append_str(out, " ");
+            column++;
+        }
+        while (column + columns > LINE_COLUMNS && column < LINE_COLUMNS) {
+            size_t take = bytes_of_columns(p, length, LINE_COLUMNS - column);
+            bs_strbuf_append(out, p, take);
+            bs_strbuf_appendf(out, "\n%s", indent);
+            column = indent_columns;
+            columns -= columns_of(p, take);
+            p += take;
+            length -= take;
+        }
+        bs_strbuf_append(out, p, length);
+        column += columns;
+        is_line_empty = false;
+        p += length;
+    }
+    bs_strbuf_append_str(out, "\n");
+    out->failed = out->failed || safe.failed;
+    bs_strbuf_free(&safe);
+}
+
+/* "Device    Alex's iPhone: iPhone15,2, iOS 18.3 (22D63)" and "Backup    2026-02-20, ...". */
+static void device_lines(const struct bs_backup_facts *facts, struct bs_strbuf *out)
+{
+    const struct bs_device_facts *device = &facts->device;
+    bs_strbuf_append_str(out, "Device    ");
+    if (device->device_name == NULL && device->product_type == NULL &&
+        device->product_version == NULL) {
+        bs_strbuf_append_str(out, "not stated in the backup (no Info.plist or Manifest.plist)");
+    }
+    if (device->device_name != NULL) {
+        append_clipped(out, device->device_name, 32);
+        bs_strbuf_append_str(
+            out, device->product_type != NULL || device->product_version != NULL ? ": " : "");
+    }
+    if (device->product_type != NULL) {
+        append_clipped(out, device->product_type, 16);
+        bs_strbuf_append_str(out, device->product_version != NULL ? ", " : "");
+    }
+    if (device->product_version != NULL) {
+        bs_strbuf_append_str(out, "iOS ");
+        append_clipped(out, device->product_version, 12);
+        if (device->build_version != NULL) {
+            bs_strbuf_append_str(out, " (");
+            append_clipped(out, device->build_version, 12);
+            bs_strbuf_append_str(out, ")");
+        }
+    }
+    bs_strbuf_append_str(out, "\nBackup    ");
+    if (device->backup_date.is_known) {
+        bs_strbuf_append_str(out, "made ");
+        append_date(out, device->backup_date);
+        bs_strbuf_append_str(out, ", ");
+    }
+    bool says_unencrypted = false;
+    for (size_t i = 0; i < facts->finding_count; i++) {
+        says_unencrypted =
+            says_unencrypted || facts->findings[i].code == BS_FINDING_BACKUP_UNENCRYPTED;
+    }
+    bs_strbuf_append_str(out, facts->is_encrypted ? "encrypted"
+                              : says_unencrypted  ? "not encrypted"
+                                                  : "encryption unknown");
+    if (device->has_passcode_fact) {
+        bs_strbuf_append_str(out, device->was_passcode_set ? ", passcode set" : ", no passcode");
+    }
+    if (facts->has_status_fact) {
+        bs_strbuf_append_str(out, facts->is_complete ? ", complete" : ", INCOMPLETE");
+    }
+    bs_strbuf_append_str(out, facts->is_legacy_layout ? ", iOS 4-9 layout\n" : "\n");
+}
+
+static enum colour finding_colour(enum bs_finding_code code)
+{
+    switch (code) {
+    case BS_FINDING_BACKUP_UNENCRYPTED:
+    case BS_FINDING_MESSAGES_IN_ICLOUD:
+    case BS_FINDING_ICLOUD_BACKUP:
+        return COLOUR_RED;
+    case BS_FINDING_BACKUP_ENCRYPTED:
+        return COLOUR_GREEN;
+    default:
+        return COLOUR_YELLOW;
+    }
+}
+
+/* The at-rest findings of SPEC 3.6, then the backup's warnings. */
+static void at_rest_section(const struct bs_report_context *context, struct bs_strbuf *out)
+{
+    const struct bs_backup_facts *facts = context->backup;
+    heading(out, context, COLOUR_BOLD, "Messages at rest");
+    for (size_t i = 0; i < facts->finding_count; i++) {
+        const struct bs_finding *finding = &facts->findings[i];
+        const char *code = bs_finding_code_name(finding->code);
+        bs_strbuf_append_str(out, "  - ");
+        colour_on(out, context, finding_colour(finding->code));
+        bs_strbuf_append_str(out, code);
+        colour_off(out, context, finding_colour(finding->code));
+        bs_strbuf_append_str(out, ":");
+        append_wrapped(out, 4 + strlen(code) + 1, "    ", finding->text);
+    }
+    if (facts->warning_count == 0) {
+        return;
+    }
+    heading(out, context, COLOUR_YELLOW, "Backup warnings");
+    for (size_t i = 0; i < facts->warning_count; i++) {
+        bs_strbuf_append_str(out, "  -");
+        append_wrapped(out, 3, "    ", facts->warnings[i]);
+    }
+}
+
+static bool has_finding(const struct bs_backup_facts *facts, enum bs_finding_code code)
+{
+    for (size_t i = 0; i < facts->finding_count; i++) {
+        if (facts->findings[i].code == code) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* "What to do" about messages at rest, from what the backup showed. */
+static void backup_advice(const struct bs_backup_facts *facts, struct bs_strbuf *out)
+{
+    if (has_finding(facts, BS_FINDING_BACKUP_UNENCRYPTED)) {
+        bs_strbuf_append_str(out, "  -");
+        append_wrapped(out, 3, "    ",
+                       "This backup holds every message in plaintext: in Finder (or iTunes, or "
+                       "idevicebackup2 encryption on) turn on \"Encrypt local backup\", make a "
+                       "new backup, then delete the unencrypted copies.");
+    }
+    bool in_icloud = has_finding(facts, BS_FINDING_MESSAGES_IN_ICLOUD) ||
+                     has_finding(facts, BS_FINDING_ICLOUD_BACKUP);
+    bs_strbuf_append_str(out, "  -");
+    append_wrapped(out, 3, "    ",
+                   in_icloud ? "Your messages are in iCloud (Messages in iCloud or iCloud "
+                               "Backup): turn on Advanced Data Protection (Settings > [your "
+                               "name] > iCloud > Advanced Data Protection) so that only your "
+                               "devices hold the keys, or turn those off."
+                             : "A backup cannot show whether Advanced Data Protection is on: "
+                               "check Settings > [your name] > iCloud > Advanced Data "
+                               "Protection before you turn on Messages in iCloud or iCloud "
+                               "Backup.");
+    if (facts->has_status_fact && !facts->is_complete) {
+        bs_strbuf_append_str(out, "  -");
+        append_wrapped(out, 3, "    ",
+                       "The backup is incomplete: make a new one and scan it again to see "
+                       "every message.");
+    }
+}
+
+/* "Family", "Site crew" and 2 more: the groups at risk, quoted (a name made of members' names
+ * holds commas), escaped and clipped. */
+static void append_group_names(const struct bs_scan_result *result, enum bs_risk risk,
+                               struct bs_strbuf *out)
+{
+    enum {
+        NAMES_SHOWN = 3
+    };
+    size_t shown = 0;
+    size_t more = 0;
+    for (size_t i = 0; i < result->thread_count; i++) {
+        const struct bs_thread *thread = &result->threads[i];
+        if (thread->risk != risk) {
+            continue;
+        }
+        if (shown == NAMES_SHOWN) {
+            more++;
+            continue;
+        }
+        bs_strbuf_append_str(out, shown++ == 0 ? "\"" : ", \"");
+        append_clipped(out, thread->name, 32);
+        bs_strbuf_append_str(out, "\"");
+    }
+    if (more > 0) {
+        bs_strbuf_appendf(out, " and %zu more", more);
+    }
+}
+
+static void source_section(const struct bs_scan_result *result,
+                           const struct bs_report_context *context, struct bs_strbuf *out)
+{
+    colour_on(out, context, COLOUR_BOLD);
+    bs_strbuf_appendf(out, "bubblescan %s: where iMessage encryption does not hold\n",
+                      context->version);
+    colour_off(out, context, COLOUR_BOLD);
+    bs_strbuf_append_str(out, "Source    ");
+    append_clipped(out, context->source_label, 64);
+    bs_strbuf_appendf(out, "\n          %s\n", context->source_kind);
+    if (is_backup_source(context)) {
+        device_lines(context->backup, out);
+    }
+    struct bs_date first = result->first_message;
+    struct bs_date last = result->last_message;
+    bs_strbuf_append_str(out, "Scanned   ");
+    bs_strbuf_append_count(out, result->counted_messages);
+    bs_strbuf_append_str(out, " messages in ");
+    bs_strbuf_append_count(out, result->thread_count);
+    bs_strbuf_append_str(out, " threads");
+    if (first.is_known) {
+        bs_strbuf_append_str(out, ", ");
+        append_date(out, first);
+        bs_strbuf_append_str(out, " to ");
+        append_date(out, last);
+    }
+    bs_strbuf_append_str(out, "\n");
+    if (context->since.is_known) {
+        bs_strbuf_append_str(out, "          only messages since ");
+        append_date(out, context->since);
+        bs_strbuf_append_str(out, "\n");
+    }
+    if (result->orphan_messages > 0) {
+        bs_strbuf_append_str(out, "          ");
+        bs_strbuf_append_count(out, result->orphan_messages);
+        bs_strbuf_append_str(out, " orphan messages (in no thread)\n");
+    }
+}
+
+static void transport_section(const struct bs_scan_result *result, struct bs_strbuf *out,
+                              const struct bs_report_context *context)
+{
+    static const char *const labels[BS_TRANSPORT_COUNT] = {"iMessage", "SMS", "MMS", "RCS",
+                                                           "other"};
+    static const char *const meanings[BS_TRANSPORT_COUNT] = {
+        "end-to-end encrypted", "plaintext through the carrier", "plaintext through the carrier",
+        "encryption not verifiable", "unknown transport, counted as unencrypted"};
+    heading(out, context, COLOUR_BOLD, "Messages by transport");
+    uint64_t total = result->counted_messages;
+    for (int t = 0; t < BS_TRANSPORT_COUNT; t++) {
+        uint64_t count = result->counts[t];
+        unsigned percent = total == 0 ? 0 : (unsigned)((count * 100 + total / 2) / total);
+        struct bs_strbuf number = {0};
+        bs_strbuf_append_count(&number, count);
+        bs_strbuf_appendf(out, "  %-9s %11s %4u%%  %s\n", labels[t], bs_strbuf_str(&number),
+                          percent, meanings[t]);
+        bs_strbuf_free(&number);
+    }
+}
+
+static void risk_section(const struct bs_scan_result *result, struct bs_strbuf *out,
+                         const struct bs_report_context *context)
+{
+    static const enum colour colours[] = {COLOUR_GREEN, COLOUR_NONE, COLOUR_NONE, COLOUR_YELLOW,
+                                          COLOUR_RED};
+    uint64_t by_risk[BS_RISK_CRITICAL + 1] = {0};
+    for (size_t i = 0; i < result->thread_count; i++) {
+        by_risk[result->threads[i].risk]++;
+    }
+    heading(out, context, COLOUR_BOLD, "Threads by risk");
+    bs_strbuf_append_str(out, "  ");
+    for (int r = BS_RISK_CRITICAL; r >= BS_RISK_NONE; r--) {
+        bs_strbuf_append_str(out, r == BS_RISK_CRITICAL ? "" : "  ");
+        colour_on(out, context, by_risk[r] > 0 ? colours[r] : COLOUR_NONE);
+        bs_strbuf_appendf(out, "%s ", bs_risk_name((enum bs_risk)r));
+        bs_strbuf_append_count(out, by_risk[r]);
+        colour_off(out, context, by_risk[r] > 0 ? colours[r] : COLOUR_NONE);
+    }
+    bs_strbuf_append_str(out, "\n");
+}
+
+static void group_lines(const struct bs_scan_result *result, const struct bs_thread *thread,
+                        struct bs_strbuf *out)
+{
+    bs_strbuf_append_str(out, "  ");
+    append_clipped(out, thread->name, NAME_CLIP_BYTES);
+    bs_strbuf_appendf(out, "\n    %zu people, ", thread->member_count);
+    bs_strbuf_append_count(out, bs_thread_unencrypted(thread));
+    bs_strbuf_append_str(out, " unencrypted, last ");
+    append_date(out, thread->last_unencrypted);
+    bs_strbuf_append_str(out, "\n");
+    size_t shown = 0;
+    for (size_t i = 0; i < thread->member_count; i++) {
+        const struct bs_member *member = &thread->members[i];
+        const struct bs_person *person = &result->persons[member->person_index];
+        if (person->reachability == BS_REACH_IMESSAGE && !person->is_automated) {
+            continue;
+        }
+        if (shown == MEMBERS_SHOWN) {
+            bs_strbuf_appendf(out, "      and %zu more\n", thread->non_imessage_count - shown);
+            break;
+        }
+        bs_strbuf_append_str(out, shown == 0 ? "    not on iMessage: " : "                     ");
+        append_clipped(out, bs_person_name(result, member->person_index), 32);
+        if (person->contact_name != NULL) {
+            bs_strbuf_append_str(out, " <");
+            append_clipped(out, result->handles[member->handle_index].id, 32);
+            bs_strbuf_append_str(out, ">");
+        }
+        bs_strbuf_appendf(out, " (%s)\n",
+                          person->is_automated ? "automated"
+                                               : bs_reachability_name(person->reachability));
+        shown++;
+    }
+}
+
+static void groups_section(const struct bs_scan_result *result, struct bs_strbuf *out,
+                           const struct bs_report_context *context, enum bs_risk risk)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < result->thread_count; i++) {
+        count += result->threads[i].risk == risk ? 1 : 0;
+    }
+    if (count == 0) {
+        return;
+    }
+    if (risk == BS_RISK_CRITICAL) {
+        heading(out, context, COLOUR_RED,
+                "Critical: groups where members not on iMessage drop everyone to MMS");
+    } else {
+        heading(out, context, COLOUR_YELLOW, "High: groups that run unencrypted");
+    }
+    size_t shown = 0;
+    for (size_t i = 0; i < result->thread_count; i++) {
+        const struct bs_thread *thread = &result->threads[i];
+        if (thread->risk != risk) {
+            continue;
+        }
+        if (shown++ == GROUPS_SHOWN) {
+            bs_strbuf_appendf(out, "  and %zu more (see --csv)\n", count - GROUPS_SHOWN);
+            break;
+        }
+        group_lines(result, thread, out);
+    }
+}
+
+static size_t covered_threads(const struct bs_scan_result *result)
+{
+    size_t covered = 0;
+    for (size_t i = 0; i < result->thread_count; i++) {
+        covered += bs_signal_plan_covers(&result->threads[i]) ? 1 : 0;
+    }
+    return covered;
+}
+
+static void signal_section(const struct bs_scan_result *result, struct bs_strbuf *out,
+                           const struct bs_report_context *context)
+{
+    if (result->signal_count == 0) {
+        return;
+    }
+    heading(out, context, COLOUR_BOLD, "Move to Signal: invite these people first");
+    size_t shown = result->signal_count < context->signal_rows_shown ? result->signal_count
+                                                                     : context->signal_rows_shown;
+    size_t covered = covered_threads(result);
+    for (size_t i = 0; i < shown; i++) {
+        const struct bs_signal_row *row = &result->signal_rows[i];
+        const struct bs_person *person = &result->persons[row->person_index];
+        bs_strbuf_appendf(out, "  %2zu. ", i + 1);
+        append_clipped(out, bs_person_name(result, row->person_index), 32);
+        bs_strbuf_appendf(out, " (%s)\n      ", bs_reachability_name(person->reachability));
+        if (row->critical_groups > 0) {
+            bs_strbuf_appendf(out, "%" PRIu64 " critical group%s, ", row->critical_groups,
+                              row->critical_groups == 1 ? "" : "s");
+        }
+        bs_strbuf_append_count(out, row->unencrypted_messages);
+        bs_strbuf_appendf(out, " unencrypted; secures %" PRIu64 " of %zu with those above\n",
+                          row->secures, covered);
+    }
+    if (shown < result->signal_count) {
+        bs_strbuf_appendf(out, "  and %zu more (the whole list: --signal FILE)\n",
+                          result->signal_count - shown);
+    }
+    const struct bs_signal_row *last = &result->signal_rows[result->signal_count - 1];
+    bs_strbuf_appendf(out,
+                      "  Invite all %zu and %" PRIu64 " of %zu risky threads become fully "
+                      "secure.\n",
+                      result->signal_count, last->secures, covered);
+}
+
+static void advice_section(const struct bs_scan_result *result, struct bs_strbuf *out,
+                           const struct bs_report_context *context)
+{
+    size_t by_risk[BS_RISK_CRITICAL + 1] = {0};
+    for (size_t i = 0; i < result->thread_count; i++) {
+        by_risk[result->threads[i].risk]++;
+    }
+    heading(out, context, COLOUR_BOLD, "What to do");
+    size_t critical = by_risk[BS_RISK_CRITICAL];
+    size_t high = by_risk[BS_RISK_HIGH];
+    size_t medium = by_risk[BS_RISK_MEDIUM];
+    size_t low = by_risk[BS_RISK_LOW];
+    if (critical > 0) {
+        struct bs_strbuf text = {0};
+        bs_strbuf_appendf(&text,
+                          "%zu group%s encrypted to the iPhone users in %s but go%s over MMS (",
+                          critical, critical == 1 ? " looks" : "s look",
+                          critical == 1 ? "it" : "them", critical == 1 ? "es" : "");
+        append_group_names(result, BS_RISK_CRITICAL, &text);
+        bs_strbuf_appendf(&text, "): move %s to a Signal group as a whole, with everyone in it.",
+                          critical == 1 ? "it" : "each");
+        bs_strbuf_append_str(out, "  -");
+        append_wrapped(out, 3, "    ", bs_strbuf_str(&text));
+        out->failed = out->failed || text.failed;
+        bs_strbuf_free(&text);
+    }
+    if (high > 0) {
+        struct bs_strbuf text = {0};
+        bs_strbuf_appendf(&text, "%zu group%s over SMS/MMS or RCS, readable by carriers (", high,
+                          high == 1 ? " runs" : "s run");
+        append_group_names(result, BS_RISK_HIGH, &text);
+        bs_strbuf_append_str(&text, "): start a Signal group with the same people.");
+        bs_strbuf_append_str(out, "  -");
+        append_wrapped(out, 3, "    ", bs_strbuf_str(&text));
+        out->failed = out->failed || text.failed;
+        bs_strbuf_free(&text);
+    }
+    if (medium > 0) {
+        bs_strbuf_appendf(out,
+                          "  - %zu direct conversation%s unencrypted: ask %s to install "
+                          "Signal\n    and talk there.\n",
+                          medium, medium == 1 ? " is" : "s are",
+                          medium == 1 ? "that person" : "those people");
+    }
+    if (low > 0) {
+        bs_strbuf_appendf(out,
+                          "  - %zu thread%s with automated senders (codes, banks) over SMS: "
+                          "nobody to move,\n    but prefer an authenticator app to SMS "
+                          "codes.\n",
+                          low, low == 1 ? "" : "s");
+    }
+    uint64_t unencrypted = result->counted_messages - result->counts[BS_TRANSPORT_IMESSAGE];
+    if (critical + high + medium + low == 0 && unencrypted == 0) {
+        bs_strbuf_append_str(out, "  - No thread sent anything unencrypted: every counted "
+                                  "message went over iMessage.\n");
+    } else if (critical + high + medium + low == 0) {
+        bs_strbuf_append_str(out, "  - No thread is at risk, but ");
+        bs_strbuf_append_count(out, unencrypted);
+        bs_strbuf_appendf(out, " unencrypted message%s belong%s to no thread.\n",
+                          unencrypted == 1 ? "" : "s", unencrypted == 1 ? "s" : "");
+    }
+    if (is_backup_source(context)) {
+        backup_advice(context->backup, out);
+        return;
+    }
+    bs_strbuf_append_str(out, "  - Messages at rest: iCloud holds the keys to Messages in iCloud "
+                              "and iCloud\n    Backup unless Advanced Data Protection is on "
+                              "(Settings > [your name] >\n    iCloud > Advanced Data Protection); "
+                              "encrypt local backups too.\n");
+}
+
+size_t bs_report_text_notes(const struct bs_scan_result *result, const char *notes[], size_t max)
+{
+    const struct bs_schema_notes *n = &result->notes;
+    const struct {
+        bool applies;
+        const char *text;
+    } all[] = {
+        {n->lacks_handle_table, "no handle table: people cannot be identified"},
+        {n->lacks_chat_table, "no chat table: messages cannot be grouped into threads"},
+        {n->lacks_chat_message_join && !n->lacks_chat_table,
+         "no chat_message_join table: no message is linked to a thread"},
+        {n->lacks_chat_handle_join && !n->lacks_chat_table,
+         "no chat_handle_join table: members come from messages only"},
+        {n->lacks_attachment_join, "no attachment data: MMS is recognised in groups only"},
+        {n->lacks_service_column, "no message.service column: every message counts as other"},
+        {n->lacks_date_column, "no message.date column: dates are unknown"},
+        {n->lacks_item_type_column && n->lacks_service_column,
+         "no message.item_type column: every row counts as a message"},
+    };
+    size_t count = 0;
+    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]) && count < max; i++) {
+        if (all[i].applies) {
+            notes[count++] = all[i].text;
+        }
+    }
+    return count;
+}
+
+void bs_report_text_summary(const struct bs_scan_result *result,
+                            const struct bs_report_context *context, struct bs_strbuf *out)
+{
+    source_section(result, context, out);
+    if (is_backup_source(context)) {
+        at_rest_section(context, out);
+    }
+    transport_section(result, out, context);
+    risk_section(result, out, context);
+    groups_section(result, out, context, BS_RISK_CRITICAL);
+    groups_section(result, out, context, BS_RISK_HIGH);
+    signal_section(result, out, context);
+    advice_section(result, out, context);
+    const char *notes[16];
+    size_t note_count = bs_report_text_notes(result, notes, 16);
+    if (note_count > 0) {
+        heading(out, context, COLOUR_NONE, "Notes");
+        for (size_t i = 0; i < note_count; i++) {
+            bs_strbuf_appendf(out, "  - %s\n", notes[i]);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+/* The whole-scan orchestration of scan.h. */
+#include "core/scan/scan.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <sys/stat.h>
+
+#include "core/model/ids.h"
+#include "core/scan/backup_scan.h"
+
+const char *bs_source_kind_name(enum bs_source_kind kind)
+{
+    return kind == BS_SOURCE_BACKUP ? "iPhone backup" : "Messages database";
+}
+
+static enum bs_status scan_database(const struct bs_scan_request *request,
+                                    struct bs_scan_report *report, struct bs_error *err)
+{
+    struct bs_ids *ids = NULL;
+    struct bs_sqlite_db *db = NULL;
+    enum bs_status status = bs_ids_create(&ids, err);
+    if (status != BS_OK) {
+        goto done;
+    }
+    status = bs_sqlite_db_open_file(request->source_path, NULL, &request->open, &db, err);
+    if (status != BS_OK) {
+        goto done;
+    }
+    struct bs_scan_options options = {
+        .ids = ids,
+        .default_country = request->default_country != NULL ? request->default_country : "us",
+        .since = request->since,
+        .on_progress = request->on_progress,
+        .progress_context = request->progress_context,
+    };
+    status = bs_sms_store_read(db, &options, &report->result, err);
+    if (status == BS_OK) {
+        status = bs_analysis_run(&report->result, request->names, err);
+    }
+done:
+    bs_sqlite_db_close(db);
+    bs_ids_free(ids);
+    return status;
+}
+
+enum bs_status bs_scan_run(const struct bs_scan_request *request, struct bs_scan_report *report,
+                           struct bs_error *err)
+{
+    struct stat info;
+    enum bs_status status = BS_OK;
+    if (stat(request->source_path, &info) != 0) {
+        status = bs_error_set(err, errno == ENOENT ? BS_ERR_NOT_FOUND : BS_ERR_IO, "%s",
+                              errno == ENOENT ? "no such file or folder" : strerror(errno));
+    } else if (S_ISDIR(info.st_mode)) {
+        report->source_kind = BS_SOURCE_BACKUP;
+        status = bs_backup_scan(request, report, err);
+    } else {
+        report->source_kind = BS_SOURCE_DATABASE;
+        status = scan_database(request, report, err);
+    }
+    if (status != BS_OK) {
+        bs_scan_report_clear(report);
+    }
+    return status;
+}
+
+void bs_scan_report_clear(struct bs_scan_report *report)
+{
+    if (report != NULL) {
+        bs_scan_result_clear(&report->result);
+        bs_backup_facts_clear(&report->backup);
+    }
+}

@@ -1,0 +1,113 @@
+/*
+ * The SQLite adapter: the only file that includes sqlite3.h. Opens evidence strictly
+ * read-only and defensively (no triggers, no views, untrusted schema, no memory mapping,
+ * temporary storage in memory) and hands rows out as plain values.
+ *
+ * A database with a -wal file beside it is copied, with its WAL, into a private folder
+ * (mode 0700) and opened there, so the WAL's rows count and nothing appears next to the
+ * evidence; without a WAL the file is opened immutable in place. A database can also be
+ * opened from memory (decrypted backups, fuzzing), read-only.
+ */
+#ifndef BS_CORE_SQLITE_DB_H
+#define BS_CORE_SQLITE_DB_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/base/status.h"
+#include "core/base/text.h"
+
+struct bs_sqlite_db;    /* opaque: one connection */
+struct bs_sqlite_query; /* opaque: one prepared statement */
+
+struct bs_sqlite_open_options {
+    /* Folder under which a private copy is made when a WAL must be applied ("/tmp" when
+     * NULL). */
+    const char *temp_root;
+    /* Told the private folder's path as soon as it exists, so the caller can remove it on
+     * a signal; may be NULL. The folder holds only "evidence.db" and its -wal/-shm/-journal. */
+    void (*on_private_dir)(const char *path, void *context);
+    void *context;
+    /* When non-NULL and set non-zero (by a signal handler), long queries stop with
+     * BS_ERR_INTERRUPTED. */
+    const volatile sig_atomic_t *interrupt_flag;
+};
+
+/* Name of the copy inside the private folder (see on_private_dir). */
+#define BS_SQLITE_PRIVATE_NAME "evidence.db"
+
+/* Opens the database file at path read-only (see the file comment). Its WAL is wal_path
+ * when given (a backup stores sms.db-wal under its own name), else "<path>-wal" when that
+ * exists and is not empty; wal_path "" means none (a backup file is never given a
+ * neighbour's WAL). Caller owns *out; close with bs_sqlite_db_close, which also
+ * removes any private copy. BS_ERR_NOT_FOUND, BS_ERR_IO, BS_ERR_FORMAT (not a SQLite
+ * database). */
+enum bs_status bs_sqlite_db_open_file(const char *path, const char *wal_path,
+                                      const struct bs_sqlite_open_options *options,
+                                      struct bs_sqlite_db **out, struct bs_error *err);
+
+/* Opens a database image held in memory, read-only. Takes ownership of bytes (malloc'd),
+ * also on failure; the image is wiped and freed on close (it may be decrypted evidence). A WAL-mode
+ * header (bytes 18-19 = 2) is switched to rollback mode, since a memory image has no WAL file. */
+enum bs_status bs_sqlite_db_open_memory(void *bytes, size_t size,
+                                        const struct bs_sqlite_open_options *options,
+                                        struct bs_sqlite_db **out, struct bs_error *err);
+
+void bs_sqlite_db_close(struct bs_sqlite_db *db);
+
+/* True when a table (not a view) of that name exists. */
+bool bs_sqlite_db_has_table(struct bs_sqlite_db *db, const char *table);
+
+/* True when table has a column of that name (ASCII case-insensitive, as SQLite compares).
+ * Column lists are read once per table with PRAGMA table_info and cached. */
+bool bs_sqlite_db_has_column(struct bs_sqlite_db *db, const char *table, const char *column);
+
+/* Prepares sql (one statement, our own text, never built from data). Caller owns *out;
+ * free with bs_sqlite_query_free. BS_ERR_FORMAT when SQLite rejects it (say, a table that is
+ * not what it claims to be). */
+enum bs_status bs_sqlite_query_prepare(struct bs_sqlite_db *db, const char *sql,
+                                       struct bs_sqlite_query **out, struct bs_error *err);
+
+/* Binds parameter index (1-based, "?1") of a prepared query before its first step: text
+ * (copied by SQLite; length bytes, no NUL needed) or an integer. BS_ERR_INTERNAL when the
+ * index does not exist or the query already ran (a bug), BS_ERR_NOMEM. */
+enum bs_status bs_sqlite_query_bind_text(struct bs_sqlite_query *query, int index, const char *text,
+                                         size_t length, struct bs_error *err);
+enum bs_status bs_sqlite_query_bind_int(struct bs_sqlite_query *query, int index, int64_t value,
+                                        struct bs_error *err);
+
+/* Steps to the next row: *has_row false at the end. BS_ERR_FORMAT on a corrupt database,
+ * BS_ERR_INTERRUPTED when the interrupt flag was raised. */
+enum bs_status bs_sqlite_query_step(struct bs_sqlite_query *query, bool *has_row,
+                                    struct bs_error *err);
+
+/* Column values of the current row. An integer column read as integer; a NULL, text or
+ * blob value where an integer belongs gives is_present false (and 0); a real is truncated. */
+int64_t bs_sqlite_query_int(struct bs_sqlite_query *query, int column, bool *is_present);
+/* Text or blob bytes, borrowed until the next step or free; NULL for NULL and numbers. */
+const char *bs_sqlite_query_text(struct bs_sqlite_query *query, int column, size_t *length);
+
+void bs_sqlite_query_free(struct bs_sqlite_query *query);
+
+/* The SQLite library version, for reports ("3.40.1"). Static string. */
+const char *bs_sqlite_version(void);
+
+struct bs_sqlite_json; /* opaque: writes JSON string literals with SQLite's json_quote() */
+
+/* Creates a JSON quoter: a private in-memory connection (no file, no evidence) with
+ * "SELECT json_quote(?1)" prepared once, so each string costs one bind and one step. Caller
+ * owns *out; free with bs_sqlite_json_free. BS_ERR_NOMEM, BS_ERR_UNSUPPORTED (an SQLite built
+ * without JSON functions). */
+enum bs_status bs_sqlite_json_create(struct bs_sqlite_json **out, struct bs_error *err);
+
+/* Appends text to out as a JSON string literal, quotes included, exactly as json_quote()
+ * writes it: '"', '\\' and control characters escaped, everything else as it is. text must be
+ * valid UTF-8 (text.h bs_strbuf_append_utf8 makes it so); NULL appends null. Returns false,
+ * and sets out->failed, when SQLite or memory failed. */
+bool bs_sqlite_json_quote(struct bs_sqlite_json *json, const char *text, struct bs_strbuf *out);
+
+void bs_sqlite_json_free(struct bs_sqlite_json *json);
+
+#endif
