@@ -2,6 +2,7 @@
 #include "cli/output_file.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -32,17 +33,29 @@ bool cli_output_open(struct cli_output *output, const char *target)
         cli_error("%s: out of memory", target);
         return false;
     }
+    /* No signal between creating the file and registering it for removal: a SIGINT there
+     * would leave it behind (cli.interrupt sends one as soon as the file appears). */
+    sigset_t blocked;
+    sigset_t previous_signals;
+    (void)sigemptyset(&blocked);
+    (void)sigaddset(&blocked, SIGINT);
+    (void)sigaddset(&blocked, SIGTERM);
+    (void)sigaddset(&blocked, SIGHUP);
+    (void)sigprocmask(SIG_BLOCK, &blocked, &previous_signals);
     mode_t previous = umask(077);
     int fd = mkstemp(output->temp_path); /* 0600: the reports hold names and numbers */
+    int saved_errno = errno;
     (void)umask(previous);
+    bool is_registered = fd >= 0 && cli_cleanup_add_file(output->temp_path);
+    (void)sigprocmask(SIG_SETMASK, &previous_signals, NULL);
     if (fd < 0) {
         cli_error("%s: cannot create the file (%s); check the folder exists and is writable",
-                  target, strerror(errno));
+                  target, strerror(saved_errno));
         free(output->temp_path);
         output->temp_path = NULL;
         return false;
     }
-    if (!cli_cleanup_add_file(output->temp_path)) {
+    if (!is_registered) {
         (void)close(fd);
         (void)unlink(output->temp_path);
         cli_error("%s: too many outputs", target);

@@ -131,23 +131,26 @@ static int exit_for_contacts_error(const struct cli_options *options, const stru
 /* One output file: the path asked for (NULL when not asked) and what writes it. */
 struct output_kind {
     const char *target;
-    enum bs_status (*write)(const struct bs_scan_report *report, const struct cli_options *options,
+    enum bs_status (*write)(const struct bs_scan_report *report,
+                            const struct bs_report_model *model, const struct cli_options *options,
                             FILE *out, struct bs_error *err);
 };
 
 static enum bs_status write_threads_csv(const struct bs_scan_report *report,
+                                        const struct bs_report_model *model,
                                         const struct cli_options *options, FILE *out,
                                         struct bs_error *err)
 {
-    return bs_report_csv_threads(&report->result, options->all_threads, out, err);
+    return bs_report_csv_threads(&report->result, model, options->all_threads, out, err);
 }
 
 static enum bs_status write_signal_csv(const struct bs_scan_report *report,
+                                       const struct bs_report_model *model,
                                        const struct cli_options *options, FILE *out,
                                        struct bs_error *err)
 {
     (void)options;
-    return bs_report_csv_signal(&report->result, out, err);
+    return bs_report_csv_signal(&report->result, model, out, err);
 }
 
 static const char *source_label(const struct cli_options *options)
@@ -156,6 +159,7 @@ static const char *source_label(const struct cli_options *options)
 }
 
 static enum bs_status write_json_report(const struct bs_scan_report *report,
+                                        const struct bs_report_model *model,
                                         const struct cli_options *options, FILE *out,
                                         struct bs_error *err)
 {
@@ -165,10 +169,11 @@ static enum bs_status write_json_report(const struct bs_scan_report *report,
         .since = options->since,
         .is_redacted = options->redact,
     };
-    return bs_report_json_write(report, &context, out, err);
+    return bs_report_json_write(report, model, &context, out, err);
 }
 
 static enum bs_status write_html_report(const struct bs_scan_report *report,
+                                        const struct bs_report_model *model,
                                         const struct cli_options *options, FILE *out,
                                         struct bs_error *err)
 {
@@ -179,12 +184,13 @@ static enum bs_status write_html_report(const struct bs_scan_report *report,
         .all_threads = options->all_threads,
         .is_redacted = options->redact,
     };
-    return bs_report_html_write(report, &context, out, err);
+    return bs_report_html_write(report, model, &context, out, err);
 }
 
 /* Writes every requested output to a temporary file, then puts them all in place: either all
  * appear or none. */
-static int write_outputs(const struct cli_options *options, const struct bs_scan_report *report)
+static int write_outputs(const struct cli_options *options, const struct bs_scan_report *report,
+                         const struct bs_report_model *model)
 {
     const struct output_kind kinds[] = {
         {options->csv_path, write_threads_csv},
@@ -210,7 +216,7 @@ static int write_outputs(const struct cli_options *options, const struct bs_scan
         }
         opened++;
         struct bs_error err = {BS_OK, ""};
-        if (kinds[i].write(report, options, output->stream, &err) != BS_OK) {
+        if (kinds[i].write(report, model, options, output->stream, &err) != BS_OK) {
             cli_error("%s: %s", kinds[i].target, err.message);
             ok = false;
         }
@@ -230,7 +236,8 @@ static bool is_stdout(const char *path)
     return path != NULL && strcmp(path, "-") == 0;
 }
 
-static bool print_summary(const struct cli_options *options, const struct bs_scan_report *report)
+static bool print_summary(const struct cli_options *options, const struct bs_scan_report *report,
+                          const struct bs_report_model *model)
 {
     const char *no_colour = getenv("NO_COLOR");
     struct bs_report_context context = {
@@ -243,7 +250,7 @@ static bool print_summary(const struct cli_options *options, const struct bs_sca
         .backup = &report->backup,
     };
     struct bs_strbuf summary = {0};
-    bs_report_text_summary(&report->result, &context, &summary);
+    bs_report_text_summary(&report->result, model, &context, &summary);
     bool ok = !summary.failed && fputs(bs_strbuf_str(&summary), stdout) >= 0 && fflush(stdout) == 0;
     bs_strbuf_free(&summary);
     if (!ok) {
@@ -252,10 +259,10 @@ static bool print_summary(const struct cli_options *options, const struct bs_sca
     return ok;
 }
 
-static bool has_thread_at(const struct bs_scan_result *result, enum bs_risk risk)
+static bool has_thread_at(const struct bs_report_model *model, enum bs_risk risk)
 {
-    for (size_t i = 0; i < result->thread_count; i++) {
-        if (result->threads[i].risk >= risk) {
+    for (int r = (int)risk; r <= BS_RISK_CRITICAL; r++) {
+        if (model->threads_by_risk[r] > 0) {
             return true;
         }
     }
@@ -307,29 +314,30 @@ int cli_run(const struct cli_options *options)
     if (status != BS_OK) {
         return exit_for_source_error(options, &err);
     }
-    const char *notes[16];
-    size_t note_count = bs_report_text_notes(&report.result, notes, 16);
-    for (size_t i = 0; i < note_count; i++) {
-        cli_note("%s: %s", options->source_path, notes[i]);
-    }
-    for (size_t i = 0; i < report.backup.warning_count; i++) {
-        cli_warning("%s: %s", options->source_path, report.backup.warnings[i]);
-    }
-    if (options->redact && bs_redact_report(&report, &err) != BS_OK) {
+    /* The report model is built from what the outputs show: after redaction, which renames. */
+    struct bs_report_model model;
+    if ((options->redact && bs_redact_report(&report, &err) != BS_OK) ||
+        bs_report_model_build(&report.result, &report.backup, &model, &err) != BS_OK) {
         cli_error("%s", err.message);
         bs_scan_report_clear(&report);
         return CLI_EXIT_OUTPUT;
     }
-    int code = write_outputs(options, &report);
+    for (size_t i = 0; i < model.note_count; i++) {
+        cli_note("%s: %s", options->source_path, model.notes[i]);
+    }
+    for (size_t i = 0; i < report.backup.warning_count; i++) {
+        cli_warning("%s: %s", options->source_path, report.backup.warnings[i]);
+    }
+    int code = write_outputs(options, &report, &model);
     bool summary_on_stdout = !is_stdout(options->csv_path) && !is_stdout(options->signal_path) &&
                              !is_stdout(options->json_path) && !is_stdout(options->html_path);
-    if (code == CLI_EXIT_OK && summary_on_stdout && !print_summary(options, &report)) {
+    if (code == CLI_EXIT_OK && summary_on_stdout && !print_summary(options, &report, &model)) {
         code = CLI_EXIT_OUTPUT;
     }
-    if (code == CLI_EXIT_OK && options->has_fail_on &&
-        has_thread_at(&report.result, options->fail_on)) {
+    if (code == CLI_EXIT_OK && options->has_fail_on && has_thread_at(&model, options->fail_on)) {
         code = CLI_EXIT_RISK_FOUND;
     }
+    bs_report_model_clear(&model);
     bs_scan_report_clear(&report);
     return code;
 }

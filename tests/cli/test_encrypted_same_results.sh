@@ -41,10 +41,16 @@ if plain["backup"]["encrypted"] is not False or encrypted["backup"]["encrypted"]
 codes = lambda report: [f["code"] for f in report["findings"]]
 if codes(encrypted) != ["backup-encrypted"] + codes(plain)[1:] or codes(plain)[0] != "backup-unencrypted":
     problems.append("findings: %s vs %s" % (codes(plain), codes(encrypted)))
+# The plain backup's advice adds "encrypt-backup"; the rest is the same.
+advice = lambda report: [a["code"] for a in report["advice"]]
+if [a for a in advice(plain) if a != "encrypt-backup"] != advice(encrypted) or \
+        "encrypt-backup" not in advice(plain):
+    problems.append("advice: %s vs %s" % (advice(plain), advice(encrypted)))
 for report in (plain, encrypted):
     del report["source"]["path"]
     del report["backup"]["encrypted"]
     report["findings"] = report["findings"][1:]
+    report["advice"] = [a for a in report["advice"] if a["code"] != "encrypt-backup"]
 for key in plain:
     if plain[key] != encrypted.get(key):
         problems.append("%s differs" % key)

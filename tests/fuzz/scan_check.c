@@ -14,12 +14,14 @@
  */
 #include "scan_check.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <csv.h>
 
 #include "core/model/analysis.h"
 #include "core/model/ids.h"
+#include "core/model/report_model.h"
 #include "core/model/signal_plan.h"
 #include "core/report/report_csv.h"
 #include "core/report/report_text.h"
@@ -253,15 +255,56 @@ static void check_csv(const char *text, size_t size, const char *header, size_t 
     FUZZ_CHECK(count.rows == data_rows + 1);
 }
 
+/* The report model agrees with the result it was built from: counts add up, the order is a
+ * permutation with the risky threads first, every advice item has a sentence. */
+static void check_model(const struct bs_scan_result *result, const struct bs_report_model *model)
+{
+    uint64_t total = 0;
+    for (int r = 0; r <= BS_RISK_CRITICAL; r++) {
+        total += model->threads_by_risk[r];
+    }
+    FUZZ_CHECK(total == result->thread_count);
+    FUZZ_CHECK(model->risky_count == result->thread_count - model->threads_by_risk[BS_RISK_NONE]);
+    FUZZ_CHECK(model->encrypted_messages + model->unencrypted_messages == result->counted_messages);
+    bool *seen = calloc(result->thread_count + 1, sizeof(*seen));
+    FUZZ_CHECK(seen != NULL);
+    for (size_t i = 0; i < result->thread_count; i++) {
+        size_t t = model->thread_order[i];
+        FUZZ_CHECK(t < result->thread_count && !seen[t]);
+        seen[t] = true;
+        FUZZ_CHECK((i < model->risky_count) == (result->threads[t].risk != BS_RISK_NONE));
+    }
+    free(seen);
+    FUZZ_CHECK(model->advice_count >= 2 && model->advice_count <= BS_MAX_ADVICE);
+    for (size_t i = 0; i < model->advice_count; i++) {
+        char sentence[512];
+        bs_advice_sentence(&model->advice[i], sentence, sizeof(sentence));
+        FUZZ_CHECK(sentence[0] != '\0' && bs_advice_code_name(model->advice[i].code)[0] != '\0');
+    }
+    FUZZ_CHECK(model->note_count <= BS_MAX_NOTES);
+    for (size_t i = 0; i < model->note_count; i++) {
+        FUZZ_CHECK(model->notes[i] != NULL && model->notes[i][0] != '\0');
+    }
+}
+
 static void check_outputs(const struct bs_scan_result *result)
 {
+    struct bs_report_model model_storage;
+    struct bs_error model_err = {BS_OK, ""};
+    enum bs_status built = bs_report_model_build(result, NULL, &model_storage, &model_err);
+    FUZZ_CHECK(built == BS_OK || built == BS_ERR_NOMEM);
+    if (built != BS_OK) {
+        return;
+    }
+    const struct bs_report_model *model = &model_storage;
+    check_model(result, model);
     for (int all = 0; all <= 1; all++) {
         char *text = NULL;
         size_t size = 0;
         FILE *out = open_memstream(&text, &size);
         FUZZ_CHECK(out != NULL);
         struct bs_error err = {BS_OK, ""};
-        enum bs_status status = bs_report_csv_threads(result, all == 1, out, &err);
+        enum bs_status status = bs_report_csv_threads(result, model, all == 1, out, &err);
         FUZZ_CHECK(fclose(out) == 0);
         FUZZ_CHECK(status == BS_OK || status == BS_ERR_NOMEM);
         size_t listed = 0;
@@ -279,7 +322,7 @@ static void check_outputs(const struct bs_scan_result *result)
     FILE *out = open_memstream(&text, &size);
     FUZZ_CHECK(out != NULL);
     struct bs_error err = {BS_OK, ""};
-    enum bs_status status = bs_report_csv_signal(result, out, &err);
+    enum bs_status status = bs_report_csv_signal(result, model, out, &err);
     FUZZ_CHECK(fclose(out) == 0);
     FUZZ_CHECK(status == BS_OK || status == BS_ERR_NOMEM);
     if (status == BS_OK) {
@@ -297,18 +340,13 @@ static void check_outputs(const struct bs_scan_result *result)
             .signal_rows_shown = 5,
         };
         struct bs_strbuf summary = {0};
-        bs_report_text_summary(result, &context, &summary);
+        bs_report_text_summary(result, model, &context, &summary);
         if (!summary.failed) {
             check_printable(bs_strbuf_str(&summary), summary.length, "\n", colour == 1);
         }
         bs_strbuf_free(&summary);
     }
-    const char *notes[16];
-    size_t note_count = bs_report_text_notes(result, notes, 16);
-    FUZZ_CHECK(note_count <= 16);
-    for (size_t i = 0; i < note_count; i++) {
-        FUZZ_CHECK(notes[i] != NULL && notes[i][0] != '\0');
-    }
+    bs_report_model_clear(&model_storage);
 }
 
 void fuzz_scan_image(void *bytes, size_t size)

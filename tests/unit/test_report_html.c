@@ -76,7 +76,9 @@ static void test_page(void)
     }
     struct bs_report_html_context context = {.version = "9.9", .source_label = "a\"b<c>.db"};
     struct bs_error err = {BS_OK, ""};
-    CHECK_INT_EQ(bs_report_html_write(&report, &context, out, &err), BS_OK);
+    struct bs_report_model model;
+    CHECK_INT_EQ(bs_report_model_build(&report.result, &report.backup, &model, &err), BS_OK);
+    CHECK_INT_EQ(bs_report_html_write(&report, &model, &context, out, &err), BS_OK);
     fclose(out);
     CHECK(strncmp(page, "<!DOCTYPE html>", 15) == 0);
     CHECK(strstr(page, "Content-Security-Policy") != NULL);
@@ -87,6 +89,7 @@ static void test_page(void)
     CHECK(strstr(page, "http://") == NULL && strstr(page, "https://") == NULL);
     CHECK(strstr(page, "</html>\n") != NULL);
     free(page);
+    bs_report_model_clear(&model);
     bs_scan_report_clear(&report);
 }
 

@@ -91,7 +91,9 @@ static void test_write(void)
     }
     struct bs_report_json_context context = {.version = "9.9", .source_label = "x.db"};
     struct bs_error err = {BS_OK, ""};
-    CHECK_INT_EQ(bs_report_json_write(&report, &context, out, &err), BS_OK);
+    struct bs_report_model model;
+    CHECK_INT_EQ(bs_report_model_build(&report.result, &report.backup, &model, &err), BS_OK);
+    CHECK_INT_EQ(bs_report_json_write(&report, &model, &context, out, &err), BS_OK);
     fclose(out);
     CHECK(strncmp(text, "{\n  \"format_version\": 1,", 24) == 0);
     CHECK(strstr(text, "\"name\": \"Ok \\\\xC3( \\\"q\\\"\"") != NULL);
@@ -99,6 +101,7 @@ static void test_write(void)
     CHECK(strstr(text, "\"device\": null") != NULL);
     CHECK(size > 2 && strcmp(text + size - 2, "}\n") == 0);
     free(text);
+    bs_report_model_clear(&model);
     bs_scan_report_clear(&report);
 }
 

@@ -144,6 +144,14 @@ void bs_strbuf_append_count(struct bs_strbuf *buf, uint64_t value)
     bs_strbuf_append_str(buf, bs_format_count(value, text));
 }
 
+void bs_strbuf_append_counted(struct bs_strbuf *buf, uint64_t value, const char *one,
+                              const char *many)
+{
+    bs_strbuf_append_count(buf, value);
+    bs_strbuf_append_str(buf, " ");
+    bs_strbuf_append_str(buf, value == 1 ? one : many);
+}
+
 void bs_strbuf_append_temp_suffix(struct bs_strbuf *buf)
 {
     for (int i = 0; i < 6; i++) {

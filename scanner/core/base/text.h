@@ -44,6 +44,10 @@ void bs_strbuf_append_u64(struct bs_strbuf *buf, uint64_t value);
 void bs_strbuf_append_i64(struct bs_strbuf *buf, int64_t value);
 /* Appends bs_format_count(value). */
 void bs_strbuf_append_count(struct bs_strbuf *buf, uint64_t value);
+/* Appends bs_format_count(value), a space and one when value is 1, else many: "1 thread",
+ * "2 threads". */
+void bs_strbuf_append_counted(struct bs_strbuf *buf, uint64_t value, const char *one,
+                              const char *many);
 /* Appends the six-character suffix mkstemp and mkdtemp replace with a unique name. */
 void bs_strbuf_append_temp_suffix(struct bs_strbuf *buf);
 /* Hands the content to the caller (owned, free()); NULL after a failure. Resets buf. */

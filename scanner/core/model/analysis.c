@@ -255,11 +255,8 @@ static enum bs_status classify_threads(struct bs_scan_result *result, struct bs_
         struct bs_thread_people people = {thread->member_count, 0, 0};
         for (size_t i = 0; i < thread->member_count; i++) {
             const struct bs_person *person = &result->persons[thread->members[i].person_index];
-            if (person->is_automated) {
-                people.automated_member_count++;
-            } else if (person->reachability == BS_REACH_IMESSAGE) {
-                people.imessage_member_count++;
-            }
+            people.automated_member_count += person->is_automated ? 1 : 0;
+            people.imessage_member_count += bs_classify_person_on_imessage(person) ? 1 : 0;
         }
         bs_classify_thread(thread, &people);
         result->first_message = bs_date_min(result->first_message, thread->first_message);

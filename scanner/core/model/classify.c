@@ -280,6 +280,11 @@ static enum bs_thread_transport thread_transport_of(const uint64_t counts[BS_TRA
     return found;
 }
 
+bool bs_classify_person_on_imessage(const struct bs_person *person)
+{
+    return !person->is_automated && person->reachability == BS_REACH_IMESSAGE;
+}
+
 void bs_classify_thread(struct bs_thread *thread, const struct bs_thread_people *people)
 {
     thread->kind = bs_classify_kind(thread->style, thread->guid, people->member_count);

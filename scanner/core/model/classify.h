@@ -44,6 +44,11 @@ struct bs_date bs_date_min(struct bs_date a, struct bs_date b);
  * the chat has more than one participant or its guid contains ";+;". */
 enum bs_thread_kind bs_classify_kind(int64_t style, const char *guid, size_t participant_count);
 
+/* A person who keeps a thread encrypted: reachable on iMessage and not an automated sender
+ * (SPEC 3.3, 4: an automated sender counts as not on iMessage). Every "not on iMessage"
+ * count and list uses this. */
+bool bs_classify_person_on_imessage(const struct bs_person *person);
+
 /* What classification needs to know of a thread's people. */
 struct bs_thread_people {
     size_t member_count;           /* people (3.3), not handle rows */

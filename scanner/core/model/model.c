@@ -138,3 +138,8 @@ uint64_t bs_thread_unencrypted(const struct bs_thread *thread)
     return thread->counts[BS_TRANSPORT_SMS] + thread->counts[BS_TRANSPORT_MMS] +
            thread->counts[BS_TRANSPORT_RCS] + thread->counts[BS_TRANSPORT_OTHER];
 }
+
+uint64_t bs_thread_messages(const struct bs_thread *thread)
+{
+    return thread->counts[BS_TRANSPORT_IMESSAGE] + bs_thread_unencrypted(thread);
+}

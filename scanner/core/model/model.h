@@ -254,4 +254,7 @@ bool bs_handle_repeats_id(const struct bs_scan_result *result, size_t handle_ind
 /* Unencrypted messages of a thread: sms + mms + rcs + other. */
 uint64_t bs_thread_unencrypted(const struct bs_thread *thread);
 
+/* Counted messages of a thread: imessage + sms + mms + rcs + other. */
+uint64_t bs_thread_messages(const struct bs_thread *thread);
+
 #endif

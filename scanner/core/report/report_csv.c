@@ -10,7 +10,6 @@
 
 #include "core/base/text.h"
 #include "core/model/classify.h"
-#include "core/model/report_order.h"
 
 const char bs_report_csv_threads_header[] =
     "chat_id,chat_guid,kind,name,risk,reasons,transport,participants,"
@@ -176,11 +175,7 @@ static void put_thread(struct row_writer *row, const struct bs_scan_result *resu
     put_u64(row, thread->member_count);
     put_u64(row, thread->non_imessage_count);
     put_members(row, result, thread);
-    uint64_t total = 0;
-    for (int t = 0; t < BS_TRANSPORT_COUNT; t++) {
-        total += thread->counts[t];
-    }
-    put_u64(row, total);
+    put_u64(row, bs_thread_messages(thread));
     for (int t = 0; t < BS_TRANSPORT_COUNT; t++) {
         put_u64(row, thread->counts[t]);
     }
@@ -190,33 +185,26 @@ static void put_thread(struct row_writer *row, const struct bs_scan_result *resu
     end_row(row);
 }
 
-enum bs_status bs_report_csv_threads(const struct bs_scan_result *result, bool all, FILE *out,
+enum bs_status bs_report_csv_threads(const struct bs_scan_result *result,
+                                     const struct bs_report_model *model, bool all, FILE *out,
                                      struct bs_error *err)
 {
-    size_t n = 0;
-    const struct bs_thread **order = bs_report_thread_order(result, all, &n);
-    if (order == NULL) {
-        return bs_error_set(err, BS_ERR_NOMEM, "out of memory writing CSV");
-    }
+    size_t n = all ? result->thread_count : model->risky_count;
     struct row_writer row = {out, 0, false, false};
     if (fprintf(out, "%s\r\n", bs_report_csv_threads_header) < 0) {
         row.failed = true;
     }
     for (size_t i = 0; i < n && !row.failed && !row.out_of_memory; i++) {
-        put_thread(&row, result, order[i]);
+        put_thread(&row, result, &result->threads[model->thread_order[i]]);
     }
-    free(order);
     return finish(&row, err);
 }
 
-static int compare_thread_names(const void *a, const void *b)
-{
-    return bs_str_compare(*(const char *const *)a, *(const char *const *)b);
-}
-
 static void put_signal_row(struct row_writer *row, const struct bs_scan_result *result,
-                           const struct bs_signal_row *signal, size_t rank)
+                           const struct bs_report_model *model, size_t index)
 {
+    const struct bs_signal_row *signal = &result->signal_rows[index];
+    size_t rank = index + 1;
     const struct bs_person *person = &result->persons[signal->person_index];
     put_u64(row, rank);
     put_text(row, bs_person_name(result, signal->person_index));
@@ -238,27 +226,19 @@ static void put_signal_row(struct row_writer *row, const struct bs_scan_result *
     put_u64(row, signal->unencrypted_messages);
     put_date(row, signal->last_unencrypted);
     put_u64(row, signal->secures);
-    const char **names = malloc((signal->thread_count + 1) * sizeof(*names));
-    if (names == NULL) {
-        row->out_of_memory = true;
-        return;
-    }
-    for (size_t i = 0; i < signal->thread_count; i++) {
-        names[i] = result->threads[signal->thread_indexes[i]].name;
-    }
-    qsort(names, signal->thread_count, sizeof(*names), compare_thread_names);
+    const size_t *by_name = model->signal_thread_names[index];
     struct bs_strbuf threads = {0};
     for (size_t i = 0; i < signal->thread_count; i++) {
         bs_strbuf_append_str(&threads, i == 0 ? "" : ";");
-        bs_strbuf_append_str(&threads, names[i]);
+        bs_strbuf_append_str(&threads, result->threads[by_name[i]].name);
     }
-    free(names);
     put_text(row, bs_strbuf_str(&threads));
     bs_strbuf_free(&threads);
     end_row(row);
 }
 
-enum bs_status bs_report_csv_signal(const struct bs_scan_result *result, FILE *out,
+enum bs_status bs_report_csv_signal(const struct bs_scan_result *result,
+                                    const struct bs_report_model *model, FILE *out,
                                     struct bs_error *err)
 {
     struct row_writer row = {out, 0, false, false};
@@ -266,7 +246,7 @@ enum bs_status bs_report_csv_signal(const struct bs_scan_result *result, FILE *o
         row.failed = true;
     }
     for (size_t i = 0; i < result->signal_count && !row.failed && !row.out_of_memory; i++) {
-        put_signal_row(&row, result, &result->signal_rows[i], i + 1);
+        put_signal_row(&row, result, model, i);
     }
     return finish(&row, err);
 }

@@ -13,19 +13,23 @@
 
 #include "core/base/status.h"
 #include "core/model/model.h"
+#include "core/model/report_model.h"
 
 /* The exact header lines, without line end. */
 extern const char bs_report_csv_threads_header[];
 extern const char bs_report_csv_signal_header[];
 
-/* Writes the thread CSV of result to out: risky threads, or every thread when all is true;
- * rows by risk (critical first), last_unencrypted descending, chat_id ascending. BS_ERR_IO
- * when a write fails, BS_ERR_NOMEM. The caller owns out. */
-enum bs_status bs_report_csv_threads(const struct bs_scan_result *result, bool all, FILE *out,
+/* Writes the thread CSV of result to out: risky threads, or every thread when all is true,
+ * in the report order of model (built from result). BS_ERR_IO when a write fails,
+ * BS_ERR_NOMEM. The caller owns out. */
+enum bs_status bs_report_csv_threads(const struct bs_scan_result *result,
+                                     const struct bs_report_model *model, bool all, FILE *out,
                                      struct bs_error *err);
 
-/* Writes the Signal list CSV of result to out, in rank order. */
-enum bs_status bs_report_csv_signal(const struct bs_scan_result *result, FILE *out,
+/* Writes the Signal list CSV of result to out, in rank order, each row's threads in the
+ * name order of model. */
+enum bs_status bs_report_csv_signal(const struct bs_scan_result *result,
+                                    const struct bs_report_model *model, FILE *out,
                                     struct bs_error *err);
 
 /* The cell text for an untrusted string: formula neutralised, then escaped as above. Caller

@@ -11,8 +11,7 @@
 
 #include "core/model/classify.h"
 #include "core/model/months.h"
-#include "core/model/report_order.h"
-#include "core/report/report_text.h"
+#include "core/model/report_model.h"
 
 /* The buffer goes to the file once it holds this much. */
 #define FLUSH_BYTES (64 * 1024)
@@ -23,8 +22,6 @@
 #define GROUPS_SHOWN 30
 /* People listed per group or thread before "and N more": the JSON and CSV list them all. */
 #define MEMBERS_SHOWN 25
-/* People the Signal headline names ("invite these 5 people"). */
-#define SIGNAL_HEADLINE_PEOPLE 5
 /* Bars at most in the monthly chart: beyond this, months are grouped by quarter or year. */
 #define MAX_CHART_BARS 72
 
@@ -162,11 +159,6 @@ static void day(struct page *page, struct bs_date date)
     put(page, iso);
 }
 
-static unsigned percent(uint64_t part, uint64_t whole)
-{
-    return whole == 0 ? 0 : (unsigned)((part * 100 + whole / 2) / whole);
-}
-
 static const char style_sheet[] =
     ":root{--critical:#b3261e;--high:#e8590c;--medium:#d99a00;--low:#6c7a89;--none:#2f9e44;"
     "--enc:#1c7ed6;--unenc:#f76707;--ink:#1d2329;--muted:#5f6b76;--line:#e3e7eb;--bg:#f4f6f8}"
@@ -261,10 +253,9 @@ static void page_header(struct page *page, const struct bs_scan_report *report,
     put(page, "</p>\n<p class=\"muted\">");
     text(page, bs_source_kind_name(report->source_kind));
     put(page, " &middot; ");
-    number(page, result->counted_messages);
-    put(page, " messages in ");
-    number(page, result->thread_count);
-    put(page, " threads");
+    bs_strbuf_append_counted(&page->buf, result->counted_messages, "message", "messages");
+    put(page, " in ");
+    bs_strbuf_append_counted(&page->buf, result->thread_count, "thread", "threads");
     if (first.is_known) {
         put(page, ", ");
         day(page, first);
@@ -289,29 +280,27 @@ static void card(struct page *page, const char *class_name, uint64_t value, cons
     putf(page, "</div><div class=\"l\">%s</div></div>\n", label);
 }
 
-static void key_figures(struct page *page, const struct bs_scan_result *result)
+static void key_figures(struct page *page, const struct bs_scan_result *result,
+                        const struct bs_report_model *model)
 {
-    uint64_t by_risk[BS_RISK_CRITICAL + 1];
-    bs_report_risk_counts(result, by_risk);
-    uint64_t total = result->counted_messages;
-    uint64_t encrypted = result->counts[BS_TRANSPORT_IMESSAGE];
-    uint64_t unencrypted = total >= encrypted ? total - encrypted : 0;
-    uint64_t risky = by_risk[BS_RISK_CRITICAL] + by_risk[BS_RISK_HIGH] + by_risk[BS_RISK_MEDIUM] +
-                     by_risk[BS_RISK_LOW];
+    const uint64_t *by_risk = model->threads_by_risk;
+    uint64_t risky = model->risky_threads;
     char label[96];
     put(page, "<div class=\"cards\">\n");
     (void)snprintf(label, sizeof(label), "messages end-to-end encrypted (%u%%)",
-                   percent(encrypted, total));
-    card(page, "c-enc", encrypted, label);
+                   model->encrypted_percent);
+    card(page, "c-enc", model->encrypted_messages, label);
     (void)snprintf(label, sizeof(label), "messages readable by carriers or unverified (%u%%)",
-                   percent(unencrypted, total));
-    card(page, "c-unenc", unencrypted, label);
+                   model->unencrypted_percent);
+    card(page, "c-unenc", model->unencrypted_messages, label);
     card(page, "c-critical", by_risk[BS_RISK_CRITICAL], "critical groups: look encrypted, are not");
     card(page, "c-high", by_risk[BS_RISK_HIGH], "high-risk groups over SMS, MMS or RCS");
     struct bs_strbuf of_threads = {0};
     bs_strbuf_append_str(&of_threads, "of ");
     bs_strbuf_append_count(&of_threads, result->thread_count);
-    bs_strbuf_append_str(&of_threads, " threads sent something unencrypted");
+    bs_strbuf_append_str(&of_threads, result->thread_count == 1
+                                          ? " thread sent something unencrypted"
+                                          : " threads sent something unencrypted");
     card(page, risky == 0 ? "c-none" : "", risky, bs_strbuf_str(&of_threads));
     page->buf.failed = page->buf.failed || of_threads.failed;
     bs_strbuf_free(&of_threads);
@@ -336,7 +325,8 @@ static const char *finding_severity(enum bs_finding_code code)
     return "low";
 }
 
-static void at_rest(struct page *page, const struct bs_backup_facts *facts)
+static void at_rest(struct page *page, const struct bs_backup_facts *facts,
+                    const struct bs_report_model *model)
 {
     if (!facts->is_backup) {
         return;
@@ -365,8 +355,7 @@ static void at_rest(struct page *page, const struct bs_backup_facts *facts)
         day(page, device->backup_date);
         put(page, "</td></tr>\n");
     }
-    putf(page, "<tr><th>Backup</th><td>%s%s%s</td></tr>\n",
-         facts->is_encrypted ? "encrypted" : "not encrypted",
+    putf(page, "<tr><th>Backup</th><td>%s%s%s</td></tr>\n", model->backup_encryption,
          facts->is_legacy_layout ? ", iOS 4-9 layout" : "",
          !facts->has_status_fact ? ""
          : facts->is_complete    ? ", complete"
@@ -554,13 +543,13 @@ static void month_chart(struct page *page, const struct bs_scan_result *result)
 
 static const char *const risk_colours[] = {"#2f9e44", "#6c7a89", "#d99a00", "#e8590c", "#b3261e"};
 
-static void risk_and_transport(struct page *page, const struct bs_scan_result *result)
+static void risk_and_transport(struct page *page, const struct bs_scan_result *result,
+                               const struct bs_report_model *model)
 {
     static const char *const meanings[BS_RISK_CRITICAL + 1] = {
         "everything over iMessage", "automated senders over SMS", "direct, unencrypted",
         "group over SMS, MMS or RCS", "group that looks encrypted but is not"};
-    uint64_t by_risk[BS_RISK_CRITICAL + 1];
-    bs_report_risk_counts(result, by_risk);
+    const uint64_t *by_risk = model->threads_by_risk;
     uint64_t max = 1;
     for (int r = 0; r <= BS_RISK_CRITICAL; r++) {
         max = by_risk[r] > max ? by_risk[r] : max;
@@ -593,13 +582,15 @@ static void risk_and_transport(struct page *page, const struct bs_scan_result *r
         putf(page, "<tr><td>%s</td><td class=\"num\">", labels[t]);
         number(page, result->counts[t]);
         putf(page, "</td><td class=\"num\">%u%%</td><td class=\"muted\">%s</td></tr>\n",
-             percent(result->counts[t], result->counted_messages), transport_meanings[t]);
+             model->transport_percent[t], transport_meanings[t]);
     }
     put(page, "</table>\n");
     if (result->orphan_messages > 0) {
         put(page, "<p class=\"muted\">");
         number(page, result->orphan_messages);
-        put(page, " of these messages are in no thread (orphans).</p>\n");
+        put(page, result->orphan_messages == 1
+                      ? " of these messages is in no thread (an orphan).</p>\n"
+                      : " of these messages are in no thread (orphans).</p>\n");
     }
     put(page, "</div>\n</section>\n");
 }
@@ -619,7 +610,9 @@ static void group_entry(struct page *page, const struct bs_scan_result *result,
 {
     putf(page, "<div class=\"group g-%s\">\n<h3>", bs_risk_name(thread->risk));
     name(page, thread->name);
-    putf(page, "</h3>\n<p class=\"muted\">%zu people &middot; ", thread->member_count);
+    put(page, "</h3>\n<p class=\"muted\">");
+    bs_strbuf_append_counted(&page->buf, thread->member_count, "person", "people");
+    put(page, " &middot; ");
     number(page, bs_thread_unencrypted(thread));
     put(page, " unencrypted messages &middot; last ");
     day(page, thread->last_unencrypted);
@@ -631,7 +624,7 @@ static void group_entry(struct page *page, const struct bs_scan_result *result,
     for (size_t i = 0; i < thread->member_count; i++) {
         const struct bs_member *member = &thread->members[i];
         const struct bs_person *person = &result->persons[member->person_index];
-        if (person->reachability == BS_REACH_IMESSAGE && !person->is_automated) {
+        if (bs_classify_person_on_imessage(person)) {
             continue;
         }
         if (shown++ == MEMBERS_SHOWN) {
@@ -657,12 +650,9 @@ static void group_entry(struct page *page, const struct bs_scan_result *result,
 }
 
 static void groups(struct page *page, const struct bs_scan_result *result,
-                   const struct bs_thread **order, size_t order_count, enum bs_risk risk)
+                   const struct bs_report_model *model, enum bs_risk risk)
 {
-    size_t count = 0;
-    for (size_t i = 0; i < order_count; i++) {
-        count += order[i]->risk == risk ? 1 : 0;
-    }
+    size_t count = model->threads_by_risk[risk];
     if (count == 0) {
         return;
     }
@@ -677,8 +667,9 @@ static void groups(struct page *page, const struct bs_scan_result *result,
                   "SMS, MMS or RCS: the carriers can read them.</p>\n");
     }
     size_t shown = 0;
-    for (size_t i = 0; i < order_count; i++) {
-        if (order[i]->risk != risk) {
+    for (size_t i = 0; i < model->risky_count; i++) {
+        const struct bs_thread *thread = &result->threads[model->thread_order[i]];
+        if (thread->risk != risk) {
             continue;
         }
         if (shown++ == GROUPS_SHOWN) {
@@ -686,7 +677,7 @@ static void groups(struct page *page, const struct bs_scan_result *result,
                  count - GROUPS_SHOWN);
             break;
         }
-        group_entry(page, result, order[i]);
+        group_entry(page, result, thread);
     }
     put(page, "</section>\n");
 }
@@ -751,14 +742,12 @@ static void signal_curve(struct page *page, const struct bs_scan_result *result,
     put(page, "</svg>\n");
 }
 
-static int compare_names(const void *a, const void *b)
-{
-    return bs_str_compare(*(const char *const *)a, *(const char *const *)b);
-}
-
 static void signal_row(struct page *page, const struct bs_scan_result *result,
-                       const struct bs_signal_row *row, size_t rank, size_t covered)
+                       const struct bs_report_model *model, size_t index)
 {
+    const struct bs_signal_row *row = &result->signal_rows[index];
+    size_t rank = index + 1;
+    size_t covered = model->covered_threads;
     const struct bs_person *person = &result->persons[row->person_index];
     putf(page, "<tr><td class=\"num\">%zu</td><td class=\"person\">", rank);
     name(page, bs_person_name(result, row->person_index));
@@ -797,29 +786,21 @@ static void signal_row(struct page *page, const struct bs_scan_result *result,
     put(page, " of ");
     number(page, covered);
     put(page, "</td><td>");
-    const char **names = malloc((row->thread_count + 1) * sizeof(*names));
-    if (names == NULL) {
-        page->buf.failed = true;
-        return;
-    }
-    for (size_t i = 0; i < row->thread_count; i++) {
-        names[i] = result->threads[row->thread_indexes[i]].name;
-    }
-    qsort(names, row->thread_count, sizeof(*names), compare_names);
+    const size_t *by_name = model->signal_thread_names[index];
     for (size_t i = 0; i < row->thread_count && i < 3; i++) {
         put(page, i == 0 ? "" : "; ");
-        bs_report_html_escape(&page->buf, names[i], 40);
+        bs_report_html_escape(&page->buf, result->threads[by_name[i]].name, 40);
     }
     if (row->thread_count > 3) {
         putf(page, " and %zu more", row->thread_count - 3);
     }
-    free(names);
     put(page, "</td></tr>\n");
 }
 
-static void signal_section(struct page *page, const struct bs_scan_result *result)
+static void signal_section(struct page *page, const struct bs_scan_result *result,
+                           const struct bs_report_model *model)
 {
-    size_t covered = bs_report_covered_threads(result);
+    size_t covered = model->covered_threads;
     size_t n = result->signal_count;
     put(page, "<section id=\"signal\">\n<h2>Move to Signal: who to invite first</h2>\n");
     if (n == 0) {
@@ -827,9 +808,9 @@ static void signal_section(struct page *page, const struct bs_scan_result *resul
                   "runs unencrypted with a person in it.</p>\n</section>\n");
         return;
     }
-    size_t headline = n < SIGNAL_HEADLINE_PEOPLE ? n : SIGNAL_HEADLINE_PEOPLE;
-    uint64_t secured = result->signal_rows[headline - 1].secures;
-    uint64_t all_secured = result->signal_rows[n - 1].secures;
+    size_t headline = model->headline_people;
+    uint64_t secured = model->headline_secures;
+    uint64_t all_secured = model->all_secures;
     put(page, "<p class=\"headline\">");
     if (headline == n) {
         putf(page, "Invite %s %zu %s and <strong>", n == 1 ? "this" : "these", n,
@@ -862,7 +843,7 @@ static void signal_section(struct page *page, const struct bs_scan_result *resul
         "<th class=\"num\">Direct</th><th class=\"num\">Unencrypted</th>"
         "<th class=\"num\">Last</th><th class=\"num\">Secures</th><th>Threads</th></tr>\n");
     for (size_t i = 0; i < n; i++) {
-        signal_row(page, result, &result->signal_rows[i], i + 1, covered);
+        signal_row(page, result, model, i);
     }
     put(page, "</table></div>\n</section>\n");
 }
@@ -900,16 +881,18 @@ static void thread_members(struct page *page, const struct bs_scan_result *resul
 }
 
 static void thread_table(struct page *page, const struct bs_scan_result *result,
-                         const struct bs_thread **order, size_t order_count, bool all)
+                         const struct bs_report_model *model, bool all)
 {
+    size_t order_count = all ? result->thread_count : model->risky_count;
     put(page, "<section id=\"threads\">\n<h2>Threads</h2>\n");
     putf(page,
          "<p class=\"lead\">%s, most at risk first, then the most recent unencrypted "
          "message.",
          all ? "Every thread" : "Every thread that sent something unencrypted");
     if (!all && order_count < result->thread_count) {
-        putf(page, " %zu threads over iMessage only are not listed (--all lists them).",
-             result->thread_count - order_count);
+        size_t unlisted = result->thread_count - order_count;
+        putf(page, " %zu %s over iMessage only %s not listed (--all lists them).", unlisted,
+             unlisted == 1 ? "thread" : "threads", unlisted == 1 ? "is" : "are");
     }
     put(page, "</p>\n");
     if (order_count == 0) {
@@ -922,7 +905,7 @@ static void thread_table(struct page *page, const struct bs_scan_result *result,
               "<th class=\"num\">Messages</th><th class=\"num\">Unencrypted</th>"
               "<th class=\"num\">Last unencrypted</th><th>Reasons</th></tr>\n");
     for (size_t i = 0; i < order_count; i++) {
-        const struct bs_thread *thread = order[i];
+        const struct bs_thread *thread = &result->threads[model->thread_order[i]];
         const char *risk = bs_risk_name(thread->risk);
         putf(page, "<tr><td><span class=\"badge b-%s\">%s</span></td><td class=\"thread\">", risk,
              risk);
@@ -933,12 +916,8 @@ static void thread_table(struct page *page, const struct bs_scan_result *result,
              "<td class=\"num\">%zu",
              bs_thread_kind_name(thread->kind), bs_thread_transport_name(thread->transport),
              thread->member_count, thread->non_imessage_count);
-        uint64_t total = 0;
-        for (int t = 0; t < BS_TRANSPORT_COUNT; t++) {
-            total += thread->counts[t];
-        }
         put(page, "</td><td class=\"num\">");
-        number(page, total);
+        number(page, bs_thread_messages(thread));
         put(page, "</td><td class=\"num\">");
         number(page, bs_thread_unencrypted(thread));
         put(page, "</td><td class=\"num\">");
@@ -957,66 +936,35 @@ static void thread_table(struct page *page, const struct bs_scan_result *result,
     put(page, "</table></div>\n</section>\n");
 }
 
-static void advice(struct page *page, const struct bs_scan_report *report)
+static void advice(struct page *page, const struct bs_report_model *model)
 {
-    uint64_t by_risk[BS_RISK_CRITICAL + 1];
-    bs_report_risk_counts(&report->result, by_risk);
     put(page, "<section id=\"todo\">\n<h2>What to do</h2>\n<ul class=\"todo\">\n");
-    uint64_t critical = by_risk[BS_RISK_CRITICAL];
-    uint64_t high = by_risk[BS_RISK_HIGH];
-    uint64_t medium = by_risk[BS_RISK_MEDIUM];
-    uint64_t low = by_risk[BS_RISK_LOW];
-    if (critical > 0) {
-        putf(page,
-             "<li><strong>%" PRIu64 " %s</strong> %s encrypted to the iPhone users in %s but "
-             "%s over MMS: move %s to a Signal group as a whole, with everyone in it.</li>\n",
-             critical, critical == 1 ? "group" : "groups", critical == 1 ? "looks" : "look",
-             critical == 1 ? "it" : "them", critical == 1 ? "goes" : "go",
-             critical == 1 ? "it" : "each");
+    for (size_t i = 0; i < model->advice_count; i++) {
+        const struct bs_advice *item = &model->advice[i];
+        put(page, "<li>");
+        if (item->lead[0] != '\0') {
+            put(page, "<strong>");
+            text(page, item->lead);
+            put(page, "</strong> ");
+        }
+        text(page, item->body);
+        if (item->action != NULL) {
+            put(page, ": ");
+            text(page, item->action);
+        }
+        put(page, "</li>\n");
     }
-    if (high > 0) {
-        putf(page,
-             "<li><strong>%" PRIu64 " %s</strong> over SMS/MMS or RCS, readable by carriers: "
-             "start a Signal group with the same people.</li>\n",
-             high, high == 1 ? "group runs" : "groups run");
-    }
-    if (medium > 0) {
-        putf(page,
-             "<li><strong>%" PRIu64 " direct %s</strong> unencrypted: ask %s to install Signal "
-             "and talk there.</li>\n",
-             medium, medium == 1 ? "conversation is" : "conversations are",
-             medium == 1 ? "that person" : "those people");
-    }
-    if (low > 0) {
-        putf(page,
-             "<li><strong>%" PRIu64 " %s</strong> with automated senders (codes, banks) over "
-             "SMS: nobody to move, but prefer an authenticator app to SMS codes.</li>\n",
-             low, low == 1 ? "thread" : "threads");
-    }
-    if (critical + high + medium + low == 0) {
-        put(page, "<li>No thread sent anything unencrypted: every counted message went over "
-                  "iMessage.</li>\n");
-    }
-    if (report->backup.finding_count > 0) {
-        put(page, "<li>Read the findings under <a href=\"#at-rest\">Messages at rest</a>: "
-                  "they say where copies of these messages are kept.</li>\n");
-    }
-    put(page, "<li>Messages at rest: iCloud holds the keys to Messages in iCloud and iCloud "
-              "Backup unless Advanced Data Protection is on (Settings &gt; [your name] &gt; "
-              "iCloud &gt; Advanced Data Protection); encrypt local backups too.</li>\n"
-              "</ul>\n</section>\n");
+    put(page, "</ul>\n</section>\n");
 }
 
-static void notes_and_footer(struct page *page, const struct bs_scan_result *result,
+static void notes_and_footer(struct page *page, const struct bs_report_model *model,
                              const struct bs_report_html_context *context)
 {
-    const char *notes[16];
-    size_t note_count = bs_report_text_notes(result, notes, 16);
-    if (note_count > 0) {
+    if (model->note_count > 0) {
         put(page, "<section id=\"notes\">\n<h2>Notes</h2>\n<ul>\n");
-        for (size_t i = 0; i < note_count; i++) {
+        for (size_t i = 0; i < model->note_count; i++) {
             put(page, "<li>");
-            text(page, notes[i]);
+            text(page, model->notes[i]);
             put(page, "</li>\n");
         }
         put(page, "</ul>\n</section>\n");
@@ -1035,33 +983,25 @@ static void notes_and_footer(struct page *page, const struct bs_scan_result *res
 }
 
 enum bs_status bs_report_html_write(const struct bs_scan_report *report,
+                                    const struct bs_report_model *model,
                                     const struct bs_report_html_context *context, FILE *out,
                                     struct bs_error *err)
 {
     const struct bs_scan_result *result = &report->result;
     struct page page = {.out = out};
     enum bs_status status = BS_OK;
-    size_t risky_count = 0;
-    size_t listed_count = 0;
-    const struct bs_thread **risky = bs_report_thread_order(result, false, &risky_count);
-    const struct bs_thread **listed =
-        bs_report_thread_order(result, context->all_threads, &listed_count);
-    if (risky == NULL || listed == NULL) {
-        status = bs_error_set(err, BS_ERR_NOMEM, "out of memory writing HTML");
-        goto done;
-    }
     head(&page, context);
     page_header(&page, report, context);
-    key_figures(&page, result);
-    at_rest(&page, &report->backup);
+    key_figures(&page, result, model);
+    at_rest(&page, &report->backup, model);
     month_chart(&page, result);
-    risk_and_transport(&page, result);
-    groups(&page, result, risky, risky_count, BS_RISK_CRITICAL);
-    groups(&page, result, risky, risky_count, BS_RISK_HIGH);
-    signal_section(&page, result);
-    thread_table(&page, result, listed, listed_count, context->all_threads);
-    advice(&page, report);
-    notes_and_footer(&page, result, context);
+    risk_and_transport(&page, result, model);
+    groups(&page, result, model, BS_RISK_CRITICAL);
+    groups(&page, result, model, BS_RISK_HIGH);
+    signal_section(&page, result, model);
+    thread_table(&page, result, model, context->all_threads);
+    advice(&page, model);
+    notes_and_footer(&page, model, context);
     if (page.buf.failed) {
         status = bs_error_set(err, BS_ERR_NOMEM, "out of memory writing HTML");
         goto done;
@@ -1071,8 +1011,6 @@ enum bs_status bs_report_html_write(const struct bs_scan_report *report,
         status = bs_error_set(err, BS_ERR_IO, "writing HTML failed");
     }
 done:
-    free(risky);
-    free(listed);
     bs_strbuf_free(&page.buf);
     return status;
 }

@@ -19,6 +19,7 @@
 
 #include "core/base/status.h"
 #include "core/base/text.h"
+#include "core/model/report_model.h"
 #include "core/scan/scan.h"
 
 struct bs_report_html_context {
@@ -29,9 +30,10 @@ struct bs_report_html_context {
     bool is_redacted;         /* names and ids are pseudonyms (redact.h): the page says so */
 };
 
-/* Writes the page for report to out. BS_ERR_IO when a write fails, BS_ERR_NOMEM. The caller
- * owns out. */
+/* Writes the page for report, as model (built from it) says it, to out. BS_ERR_IO when a
+ * write fails, BS_ERR_NOMEM. The caller owns out. */
 enum bs_status bs_report_html_write(const struct bs_scan_report *report,
+                                    const struct bs_report_model *model,
                                     const struct bs_report_html_context *context, FILE *out,
                                     struct bs_error *err);
 

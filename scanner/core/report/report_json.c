@@ -8,8 +8,7 @@
 #include "core/base/text.h"
 #include "core/model/classify.h"
 #include "core/model/months.h"
-#include "core/model/report_order.h"
-#include "core/report/report_text.h"
+#include "core/model/report_model.h"
 #include "core/store/sqlite_db.h"
 
 /* Deepest nesting the report has (root, threads, a thread, its members, a member). */
@@ -230,22 +229,18 @@ static void write_backup(struct json_writer *w, const struct bs_backup_facts *fa
     end_array(w);
 }
 
-static void write_counts(struct json_writer *w, const struct bs_scan_result *result)
+static void write_counts(struct json_writer *w, const struct bs_scan_result *result,
+                         const struct bs_report_model *model)
 {
-    uint64_t by_risk[BS_RISK_CRITICAL + 1];
-    bs_report_risk_counts(result, by_risk);
-    uint64_t unencrypted = 0;
-    for (int t = BS_TRANSPORT_IMESSAGE + 1; t < BS_TRANSPORT_COUNT; t++) {
-        unencrypted += result->counts[t];
-    }
+    const uint64_t *by_risk = model->threads_by_risk;
     begin_object(w, "counts");
     put_u64(w, "message_rows", result->message_rows);
     put_u64(w, "messages", result->counted_messages);
     for (int t = 0; t < BS_TRANSPORT_COUNT; t++) {
         put_u64(w, bs_transport_name((enum bs_transport)t), result->counts[t]);
     }
-    put_u64(w, "encrypted", result->counts[BS_TRANSPORT_IMESSAGE]);
-    put_u64(w, "unencrypted", unencrypted);
+    put_u64(w, "encrypted", model->encrypted_messages);
+    put_u64(w, "unencrypted", model->unencrypted_messages);
     put_u64(w, "icloud_synced", result->icloud_synced_messages);
     put_u64(w, "threads", result->thread_count);
     put_u64(w, "people", result->person_count);
@@ -256,20 +251,31 @@ static void write_counts(struct json_writer *w, const struct bs_scan_result *res
     }
     end_object(w);
     put_u64(w, "signal_people", result->signal_count);
-    put_u64(w, "signal_threads", bs_report_covered_threads(result));
+    put_u64(w, "signal_threads", model->covered_threads);
     end_object(w);
     begin_object(w, "orphans");
     put_u64(w, "messages", result->orphan_messages);
     end_object(w);
 }
 
-static void write_notes_and_months(struct json_writer *w, const struct bs_scan_result *result)
+static void write_notes_and_months(struct json_writer *w, const struct bs_scan_result *result,
+                                   const struct bs_report_model *model)
 {
-    const char *notes[16];
-    size_t note_count = bs_report_text_notes(result, notes, 16);
     begin_array(w, "notes", false);
-    for (size_t i = 0; i < note_count; i++) {
-        put_string(w, NULL, notes[i]);
+    for (size_t i = 0; i < model->note_count; i++) {
+        put_string(w, NULL, model->notes[i]);
+    }
+    end_array(w);
+    begin_array(w, "advice", false);
+    for (size_t i = 0; i < model->advice_count; i++) {
+        const struct bs_advice *advice = &model->advice[i];
+        char sentence[512];
+        bs_advice_sentence(advice, sentence, sizeof(sentence));
+        begin_object(w, NULL);
+        put_string(w, "code", bs_advice_code_name(advice->code));
+        put_u64(w, "count", advice->count);
+        put_string(w, "text", sentence);
+        end_object(w);
     }
     end_array(w);
     const struct bs_month_table *months = &result->months;
@@ -323,11 +329,7 @@ static void write_thread(struct json_writer *w, const struct bs_scan_result *res
         end_object(w);
     }
     end_array(w);
-    uint64_t total = 0;
-    for (int t = 0; t < BS_TRANSPORT_COUNT; t++) {
-        total += thread->counts[t];
-    }
-    put_u64(w, "messages", total);
+    put_u64(w, "messages", bs_thread_messages(thread));
     for (int t = 0; t < BS_TRANSPORT_COUNT; t++) {
         put_u64(w, bs_transport_name((enum bs_transport)t), thread->counts[t]);
     }
@@ -337,14 +339,11 @@ static void write_thread(struct json_writer *w, const struct bs_scan_result *res
     end_object(w);
 }
 
-static int compare_names(const void *a, const void *b)
-{
-    return bs_str_compare(*(const char *const *)a, *(const char *const *)b);
-}
-
 static void write_signal_row(struct json_writer *w, const struct bs_scan_result *result,
-                             const struct bs_signal_row *row, size_t rank)
+                             const struct bs_report_model *model, size_t index)
 {
+    const struct bs_signal_row *row = &result->signal_rows[index];
+    size_t rank = index + 1;
     const struct bs_person *person = &result->persons[row->person_index];
     begin_object(w, NULL);
     put_u64(w, "rank", rank);
@@ -365,40 +364,24 @@ static void write_signal_row(struct json_writer *w, const struct bs_scan_result 
     put_u64(w, "unencrypted_messages", row->unencrypted_messages);
     put_date(w, "last_unencrypted", row->last_unencrypted);
     put_u64(w, "secures", row->secures);
-    const char **names = malloc((row->thread_count + 1) * sizeof(*names));
-    if (names == NULL) {
-        w->buf.failed = true;
-        end_object(w);
-        return;
-    }
-    for (size_t i = 0; i < row->thread_count; i++) {
-        names[i] = result->threads[row->thread_indexes[i]].name;
-    }
-    qsort(names, row->thread_count, sizeof(*names), compare_names);
+    const size_t *by_name = model->signal_thread_names[index];
     begin_array(w, "threads", false);
     for (size_t i = 0; i < row->thread_count; i++) {
-        put_string(w, NULL, names[i]);
+        put_string(w, NULL, result->threads[by_name[i]].name);
     }
     end_array(w);
-    free(names);
     end_object(w);
 }
 
 enum bs_status bs_report_json_write(const struct bs_scan_report *report,
+                                    const struct bs_report_model *model,
                                     const struct bs_report_json_context *context, FILE *out,
                                     struct bs_error *err)
 {
     const struct bs_scan_result *result = &report->result;
     struct json_writer w = {.out = out};
-    const struct bs_thread **order = NULL;
     enum bs_status status = bs_sqlite_json_create(&w.quoter, err);
     if (status != BS_OK) {
-        goto done;
-    }
-    size_t thread_count = 0;
-    order = bs_report_thread_order(result, true, &thread_count);
-    if (order == NULL) {
-        status = bs_error_set(err, BS_ERR_NOMEM, "out of memory writing JSON");
         goto done;
     }
     bs_strbuf_append_str(&w.buf, "{");
@@ -411,16 +394,16 @@ enum bs_status bs_report_json_write(const struct bs_scan_report *report,
     put_bool(&w, "redacted", context->is_redacted);
     write_source(&w, report, context);
     write_backup(&w, &report->backup);
-    write_counts(&w, result);
-    write_notes_and_months(&w, result);
+    write_counts(&w, result, model);
+    write_notes_and_months(&w, result, model);
     begin_array(&w, "threads", false);
-    for (size_t i = 0; i < thread_count && !w.buf.failed; i++) {
-        write_thread(&w, result, order[i]);
+    for (size_t i = 0; i < result->thread_count && !w.buf.failed; i++) {
+        write_thread(&w, result, &result->threads[model->thread_order[i]]);
     }
     end_array(&w);
     begin_array(&w, "signal", false);
     for (size_t i = 0; i < result->signal_count && !w.buf.failed; i++) {
-        write_signal_row(&w, result, &result->signal_rows[i], i + 1);
+        write_signal_row(&w, result, model, i);
     }
     end_array(&w);
     close_level(&w, "}");
@@ -434,7 +417,6 @@ enum bs_status bs_report_json_write(const struct bs_scan_report *report,
         status = bs_error_set(err, BS_ERR_IO, "writing JSON failed");
     }
 done:
-    free(order);
     bs_strbuf_free(&w.buf);
     bs_strbuf_free(&w.scratch);
     bs_sqlite_json_free(w.quoter);

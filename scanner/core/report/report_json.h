@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "core/base/status.h"
+#include "core/model/report_model.h"
 #include "core/scan/scan.h"
 
 /* The version of the JSON layout written in "format_version". */
@@ -28,10 +29,11 @@ struct bs_report_json_context {
     bool is_redacted;         /* names and ids are pseudonyms (redact.h) */
 };
 
-/* Writes the JSON report of report to out (UTF-8, LF line ends). BS_ERR_IO when a write
- * fails, BS_ERR_NOMEM, BS_ERR_UNSUPPORTED when SQLite has no JSON functions. The caller owns
- * out. */
+/* Writes the JSON report of report, as model (built from it) says it, to out (UTF-8, LF
+ * line ends). BS_ERR_IO when a write fails, BS_ERR_NOMEM, BS_ERR_UNSUPPORTED when SQLite has
+ * no JSON functions. The caller owns out. */
 enum bs_status bs_report_json_write(const struct bs_scan_report *report,
+                                    const struct bs_report_model *model,
                                     const struct bs_report_json_context *context, FILE *out,
                                     struct bs_error *err);
 

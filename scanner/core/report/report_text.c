@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "core/model/classify.h"
-#include "core/model/signal_plan.h"
 
 /* Longest source string shown on one line of the summary, in bytes after escaping. */
 #define NAME_CLIP_BYTES 48
@@ -161,7 +160,8 @@ static void append_wrapped(struct bs_strbuf *out, size_t column, const char *ind
 }
 
 /* "Device    Alex's iPhone: iPhone15,2, iOS 18.3 (22D63)" and "Backup    2026-02-20, ...". */
-static void device_lines(const struct bs_backup_facts *facts, struct bs_strbuf *out)
+static void device_lines(const struct bs_backup_facts *facts, const struct bs_report_model *model,
+                         struct bs_strbuf *out)
 {
     const struct bs_device_facts *device = &facts->device;
     bs_strbuf_append_str(out, "Device    ");
@@ -193,14 +193,7 @@ static void device_lines(const struct bs_backup_facts *facts, struct bs_strbuf *
         append_date(out, device->backup_date);
         bs_strbuf_append_str(out, ", ");
     }
-    bool says_unencrypted = false;
-    for (size_t i = 0; i < facts->finding_count; i++) {
-        says_unencrypted =
-            says_unencrypted || facts->findings[i].code == BS_FINDING_BACKUP_UNENCRYPTED;
-    }
-    bs_strbuf_append_str(out, facts->is_encrypted ? "encrypted"
-                              : says_unencrypted  ? "not encrypted"
-                                                  : "encryption unknown");
+    bs_strbuf_append_str(out, model->backup_encryption != NULL ? model->backup_encryption : "");
     if (device->has_passcode_fact) {
         bs_strbuf_append_str(out, device->was_passcode_set ? ", passcode set" : ", no passcode");
     }
@@ -249,49 +242,10 @@ static void at_rest_section(const struct bs_report_context *context, struct bs_s
     }
 }
 
-static bool has_finding(const struct bs_backup_facts *facts, enum bs_finding_code code)
-{
-    for (size_t i = 0; i < facts->finding_count; i++) {
-        if (facts->findings[i].code == code) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/* "What to do" about messages at rest, from what the backup showed. */
-static void backup_advice(const struct bs_backup_facts *facts, struct bs_strbuf *out)
-{
-    if (has_finding(facts, BS_FINDING_BACKUP_UNENCRYPTED)) {
-        bs_strbuf_append_str(out, "  -");
-        append_wrapped(out, 3, "    ",
-                       "This backup holds every message in plaintext: in Finder (or iTunes, or "
-                       "idevicebackup2 encryption on) turn on \"Encrypt local backup\", make a "
-                       "new backup, then delete the unencrypted copies.");
-    }
-    bool in_icloud = has_finding(facts, BS_FINDING_MESSAGES_IN_ICLOUD) ||
-                     has_finding(facts, BS_FINDING_ICLOUD_BACKUP);
-    bs_strbuf_append_str(out, "  -");
-    append_wrapped(out, 3, "    ",
-                   in_icloud ? "Your messages are in iCloud (Messages in iCloud or iCloud "
-                               "Backup): turn on Advanced Data Protection (Settings > [your "
-                               "name] > iCloud > Advanced Data Protection) so that only your "
-                               "devices hold the keys, or turn those off."
-                             : "A backup cannot show whether Advanced Data Protection is on: "
-                               "check Settings > [your name] > iCloud > Advanced Data "
-                               "Protection before you turn on Messages in iCloud or iCloud "
-                               "Backup.");
-    if (facts->has_status_fact && !facts->is_complete) {
-        bs_strbuf_append_str(out, "  -");
-        append_wrapped(out, 3, "    ",
-                       "The backup is incomplete: make a new one and scan it again to see "
-                       "every message.");
-    }
-}
-
 /* "Family", "Site crew" and 2 more: the groups at risk, quoted (a name made of members' names
  * holds commas), escaped and clipped. */
-static void append_group_names(const struct bs_scan_result *result, enum bs_risk risk,
+static void append_group_names(const struct bs_scan_result *result,
+                               const struct bs_report_model *model, enum bs_risk risk,
                                struct bs_strbuf *out)
 {
     enum {
@@ -299,8 +253,8 @@ static void append_group_names(const struct bs_scan_result *result, enum bs_risk
     };
     size_t shown = 0;
     size_t more = 0;
-    for (size_t i = 0; i < result->thread_count; i++) {
-        const struct bs_thread *thread = &result->threads[i];
+    for (size_t i = 0; i < model->risky_count; i++) {
+        const struct bs_thread *thread = &result->threads[model->thread_order[i]];
         if (thread->risk != risk) {
             continue;
         }
@@ -317,7 +271,7 @@ static void append_group_names(const struct bs_scan_result *result, enum bs_risk
     }
 }
 
-static void source_section(const struct bs_scan_result *result,
+static void source_section(const struct bs_scan_result *result, const struct bs_report_model *model,
                            const struct bs_report_context *context, struct bs_strbuf *out)
 {
     colour_on(out, context, COLOUR_BOLD);
@@ -328,15 +282,14 @@ static void source_section(const struct bs_scan_result *result,
     append_clipped(out, context->source_label, 64);
     bs_strbuf_appendf(out, "\n          %s\n", context->source_kind);
     if (is_backup_source(context)) {
-        device_lines(context->backup, out);
+        device_lines(context->backup, model, out);
     }
     struct bs_date first = result->first_message;
     struct bs_date last = result->last_message;
     bs_strbuf_append_str(out, "Scanned   ");
-    bs_strbuf_append_count(out, result->counted_messages);
-    bs_strbuf_append_str(out, " messages in ");
-    bs_strbuf_append_count(out, result->thread_count);
-    bs_strbuf_append_str(out, " threads");
+    bs_strbuf_append_counted(out, result->counted_messages, "message", "messages");
+    bs_strbuf_append_str(out, " in ");
+    bs_strbuf_append_counted(out, result->thread_count, "thread", "threads");
     if (first.is_known) {
         bs_strbuf_append_str(out, ", ");
         append_date(out, first);
@@ -352,11 +305,14 @@ static void source_section(const struct bs_scan_result *result,
     if (result->orphan_messages > 0) {
         bs_strbuf_append_str(out, "          ");
         bs_strbuf_append_count(out, result->orphan_messages);
-        bs_strbuf_append_str(out, " orphan messages (in no thread)\n");
+        bs_strbuf_append_str(out, result->orphan_messages == 1
+                                      ? " orphan message (in no thread)\n"
+                                      : " orphan messages (in no thread)\n");
     }
 }
 
-static void transport_section(const struct bs_scan_result *result, struct bs_strbuf *out,
+static void transport_section(const struct bs_scan_result *result,
+                              const struct bs_report_model *model, struct bs_strbuf *out,
                               const struct bs_report_context *context)
 {
     static const char *const labels[BS_TRANSPORT_COUNT] = {"iMessage", "SMS", "MMS", "RCS",
@@ -365,10 +321,9 @@ static void transport_section(const struct bs_scan_result *result, struct bs_str
         "end-to-end encrypted", "plaintext through the carrier", "plaintext through the carrier",
         "encryption not verifiable", "unknown transport, counted as unencrypted"};
     heading(out, context, COLOUR_BOLD, "Messages by transport");
-    uint64_t total = result->counted_messages;
     for (int t = 0; t < BS_TRANSPORT_COUNT; t++) {
         uint64_t count = result->counts[t];
-        unsigned percent = total == 0 ? 0 : (unsigned)((count * 100 + total / 2) / total);
+        unsigned percent = model->transport_percent[t];
         struct bs_strbuf number = {0};
         bs_strbuf_append_count(&number, count);
         bs_strbuf_appendf(out, "  %-9s %11s %4u%%  %s\n", labels[t], bs_strbuf_str(&number),
@@ -377,15 +332,12 @@ static void transport_section(const struct bs_scan_result *result, struct bs_str
     }
 }
 
-static void risk_section(const struct bs_scan_result *result, struct bs_strbuf *out,
+static void risk_section(const struct bs_report_model *model, struct bs_strbuf *out,
                          const struct bs_report_context *context)
 {
     static const enum colour colours[] = {COLOUR_GREEN, COLOUR_NONE, COLOUR_NONE, COLOUR_YELLOW,
                                           COLOUR_RED};
-    uint64_t by_risk[BS_RISK_CRITICAL + 1] = {0};
-    for (size_t i = 0; i < result->thread_count; i++) {
-        by_risk[result->threads[i].risk]++;
-    }
+    const uint64_t *by_risk = model->threads_by_risk;
     heading(out, context, COLOUR_BOLD, "Threads by risk");
     bs_strbuf_append_str(out, "  ");
     for (int r = BS_RISK_CRITICAL; r >= BS_RISK_NONE; r--) {
@@ -403,7 +355,9 @@ static void group_lines(const struct bs_scan_result *result, const struct bs_thr
 {
     bs_strbuf_append_str(out, "  ");
     append_clipped(out, thread->name, NAME_CLIP_BYTES);
-    bs_strbuf_appendf(out, "\n    %zu people, ", thread->member_count);
+    bs_strbuf_append_str(out, "\n    ");
+    bs_strbuf_append_counted(out, thread->member_count, "person", "people");
+    bs_strbuf_append_str(out, ", ");
     bs_strbuf_append_count(out, bs_thread_unencrypted(thread));
     bs_strbuf_append_str(out, " unencrypted, last ");
     append_date(out, thread->last_unencrypted);
@@ -412,7 +366,7 @@ static void group_lines(const struct bs_scan_result *result, const struct bs_thr
     for (size_t i = 0; i < thread->member_count; i++) {
         const struct bs_member *member = &thread->members[i];
         const struct bs_person *person = &result->persons[member->person_index];
-        if (person->reachability == BS_REACH_IMESSAGE && !person->is_automated) {
+        if (bs_classify_person_on_imessage(person)) {
             continue;
         }
         if (shown == MEMBERS_SHOWN) {
@@ -433,13 +387,11 @@ static void group_lines(const struct bs_scan_result *result, const struct bs_thr
     }
 }
 
-static void groups_section(const struct bs_scan_result *result, struct bs_strbuf *out,
-                           const struct bs_report_context *context, enum bs_risk risk)
+static void groups_section(const struct bs_scan_result *result, const struct bs_report_model *model,
+                           struct bs_strbuf *out, const struct bs_report_context *context,
+                           enum bs_risk risk)
 {
-    size_t count = 0;
-    for (size_t i = 0; i < result->thread_count; i++) {
-        count += result->threads[i].risk == risk ? 1 : 0;
-    }
+    size_t count = model->threads_by_risk[risk];
     if (count == 0) {
         return;
     }
@@ -450,8 +402,8 @@ static void groups_section(const struct bs_scan_result *result, struct bs_strbuf
         heading(out, context, COLOUR_YELLOW, "High: groups that run unencrypted");
     }
     size_t shown = 0;
-    for (size_t i = 0; i < result->thread_count; i++) {
-        const struct bs_thread *thread = &result->threads[i];
+    for (size_t i = 0; i < model->risky_count; i++) {
+        const struct bs_thread *thread = &result->threads[model->thread_order[i]];
         if (thread->risk != risk) {
             continue;
         }
@@ -463,17 +415,8 @@ static void groups_section(const struct bs_scan_result *result, struct bs_strbuf
     }
 }
 
-static size_t covered_threads(const struct bs_scan_result *result)
-{
-    size_t covered = 0;
-    for (size_t i = 0; i < result->thread_count; i++) {
-        covered += bs_signal_plan_covers(&result->threads[i]) ? 1 : 0;
-    }
-    return covered;
-}
-
-static void signal_section(const struct bs_scan_result *result, struct bs_strbuf *out,
-                           const struct bs_report_context *context)
+static void signal_section(const struct bs_scan_result *result, const struct bs_report_model *model,
+                           struct bs_strbuf *out, const struct bs_report_context *context)
 {
     if (result->signal_count == 0) {
         return;
@@ -481,7 +424,7 @@ static void signal_section(const struct bs_scan_result *result, struct bs_strbuf
     heading(out, context, COLOUR_BOLD, "Move to Signal: invite these people first");
     size_t shown = result->signal_count < context->signal_rows_shown ? result->signal_count
                                                                      : context->signal_rows_shown;
-    size_t covered = covered_threads(result);
+    size_t covered = model->covered_threads;
     for (size_t i = 0; i < shown; i++) {
         const struct bs_signal_row *row = &result->signal_rows[i];
         const struct bs_person *person = &result->persons[row->person_index];
@@ -500,131 +443,62 @@ static void signal_section(const struct bs_scan_result *result, struct bs_strbuf
         bs_strbuf_appendf(out, "  and %zu more (the whole list: --signal FILE)\n",
                           result->signal_count - shown);
     }
-    const struct bs_signal_row *last = &result->signal_rows[result->signal_count - 1];
     bs_strbuf_appendf(out,
                       "  Invite all %zu and %" PRIu64 " of %zu risky threads become fully "
                       "secure.\n",
-                      result->signal_count, last->secures, covered);
+                      result->signal_count, model->all_secures, covered);
 }
 
-static void advice_section(const struct bs_scan_result *result, struct bs_strbuf *out,
-                           const struct bs_report_context *context)
+/* One advice item: its sentence, with the names of the groups it is about in the summary. */
+static void advice_item(const struct bs_scan_result *result, const struct bs_report_model *model,
+                        const struct bs_advice *advice, struct bs_strbuf *out)
 {
-    size_t by_risk[BS_RISK_CRITICAL + 1] = {0};
-    for (size_t i = 0; i < result->thread_count; i++) {
-        by_risk[result->threads[i].risk]++;
+    struct bs_strbuf text = {0};
+    bs_strbuf_append_str(&text, advice->lead);
+    bs_strbuf_append_str(&text, advice->lead[0] != '\0' ? " " : "");
+    bs_strbuf_append_str(&text, advice->body);
+    if (advice->names_risk != BS_RISK_NONE) {
+        bs_strbuf_append_str(&text, " (");
+        append_group_names(result, model, advice->names_risk, &text);
+        bs_strbuf_append_str(&text, ")");
     }
+    if (advice->action != NULL) {
+        bs_strbuf_append_str(&text, ": ");
+        bs_strbuf_append_str(&text, advice->action);
+    }
+    bs_strbuf_append_str(out, "  -");
+    append_wrapped(out, 3, "    ", bs_strbuf_str(&text));
+    out->failed = out->failed || text.failed;
+    bs_strbuf_free(&text);
+}
+
+static void advice_section(const struct bs_scan_result *result, const struct bs_report_model *model,
+                           struct bs_strbuf *out, const struct bs_report_context *context)
+{
     heading(out, context, COLOUR_BOLD, "What to do");
-    size_t critical = by_risk[BS_RISK_CRITICAL];
-    size_t high = by_risk[BS_RISK_HIGH];
-    size_t medium = by_risk[BS_RISK_MEDIUM];
-    size_t low = by_risk[BS_RISK_LOW];
-    if (critical > 0) {
-        struct bs_strbuf text = {0};
-        bs_strbuf_appendf(&text,
-                          "%zu group%s encrypted to the iPhone users in %s but go%s over MMS (",
-                          critical, critical == 1 ? " looks" : "s look",
-                          critical == 1 ? "it" : "them", critical == 1 ? "es" : "");
-        append_group_names(result, BS_RISK_CRITICAL, &text);
-        bs_strbuf_appendf(&text, "): move %s to a Signal group as a whole, with everyone in it.",
-                          critical == 1 ? "it" : "each");
-        bs_strbuf_append_str(out, "  -");
-        append_wrapped(out, 3, "    ", bs_strbuf_str(&text));
-        out->failed = out->failed || text.failed;
-        bs_strbuf_free(&text);
+    for (size_t i = 0; i < model->advice_count; i++) {
+        advice_item(result, model, &model->advice[i], out);
     }
-    if (high > 0) {
-        struct bs_strbuf text = {0};
-        bs_strbuf_appendf(&text, "%zu group%s over SMS/MMS or RCS, readable by carriers (", high,
-                          high == 1 ? " runs" : "s run");
-        append_group_names(result, BS_RISK_HIGH, &text);
-        bs_strbuf_append_str(&text, "): start a Signal group with the same people.");
-        bs_strbuf_append_str(out, "  -");
-        append_wrapped(out, 3, "    ", bs_strbuf_str(&text));
-        out->failed = out->failed || text.failed;
-        bs_strbuf_free(&text);
-    }
-    if (medium > 0) {
-        bs_strbuf_appendf(out,
-                          "  - %zu direct conversation%s unencrypted: ask %s to install "
-                          "Signal\n    and talk there.\n",
-                          medium, medium == 1 ? " is" : "s are",
-                          medium == 1 ? "that person" : "those people");
-    }
-    if (low > 0) {
-        bs_strbuf_appendf(out,
-                          "  - %zu thread%s with automated senders (codes, banks) over SMS: "
-                          "nobody to move,\n    but prefer an authenticator app to SMS "
-                          "codes.\n",
-                          low, low == 1 ? "" : "s");
-    }
-    uint64_t unencrypted = result->counted_messages - result->counts[BS_TRANSPORT_IMESSAGE];
-    if (critical + high + medium + low == 0 && unencrypted == 0) {
-        bs_strbuf_append_str(out, "  - No thread sent anything unencrypted: every counted "
-                                  "message went over iMessage.\n");
-    } else if (critical + high + medium + low == 0) {
-        bs_strbuf_append_str(out, "  - No thread is at risk, but ");
-        bs_strbuf_append_count(out, unencrypted);
-        bs_strbuf_appendf(out, " unencrypted message%s belong%s to no thread.\n",
-                          unencrypted == 1 ? "" : "s", unencrypted == 1 ? "s" : "");
-    }
-    if (is_backup_source(context)) {
-        backup_advice(context->backup, out);
-        return;
-    }
-    bs_strbuf_append_str(out, "  - Messages at rest: iCloud holds the keys to Messages in iCloud "
-                              "and iCloud\n    Backup unless Advanced Data Protection is on "
-                              "(Settings > [your name] >\n    iCloud > Advanced Data Protection); "
-                              "encrypt local backups too.\n");
-}
-
-size_t bs_report_text_notes(const struct bs_scan_result *result, const char *notes[], size_t max)
-{
-    const struct bs_schema_notes *n = &result->notes;
-    const struct {
-        bool applies;
-        const char *text;
-    } all[] = {
-        {n->lacks_handle_table, "no handle table: people cannot be identified"},
-        {n->lacks_chat_table, "no chat table: messages cannot be grouped into threads"},
-        {n->lacks_chat_message_join && !n->lacks_chat_table,
-         "no chat_message_join table: no message is linked to a thread"},
-        {n->lacks_chat_handle_join && !n->lacks_chat_table,
-         "no chat_handle_join table: members come from messages only"},
-        {n->lacks_attachment_join, "no attachment data: MMS is recognised in groups only"},
-        {n->lacks_service_column, "no message.service column: every message counts as other"},
-        {n->lacks_date_column, "no message.date column: dates are unknown"},
-        {n->lacks_item_type_column && n->lacks_service_column,
-         "no message.item_type column: every row counts as a message"},
-    };
-    size_t count = 0;
-    for (size_t i = 0; i < sizeof(all) / sizeof(all[0]) && count < max; i++) {
-        if (all[i].applies) {
-            notes[count++] = all[i].text;
-        }
-    }
-    return count;
 }
 
 void bs_report_text_summary(const struct bs_scan_result *result,
+                            const struct bs_report_model *model,
                             const struct bs_report_context *context, struct bs_strbuf *out)
 {
-    source_section(result, context, out);
+    source_section(result, model, context, out);
     if (is_backup_source(context)) {
         at_rest_section(context, out);
     }
-    transport_section(result, out, context);
-    risk_section(result, out, context);
-    groups_section(result, out, context, BS_RISK_CRITICAL);
-    groups_section(result, out, context, BS_RISK_HIGH);
-    signal_section(result, out, context);
-    advice_section(result, out, context);
-    const char *notes[16];
-    size_t note_count = bs_report_text_notes(result, notes, 16);
-    if (note_count > 0) {
+    transport_section(result, model, out, context);
+    risk_section(model, out, context);
+    groups_section(result, model, out, context, BS_RISK_CRITICAL);
+    groups_section(result, model, out, context, BS_RISK_HIGH);
+    signal_section(result, model, out, context);
+    advice_section(result, model, out, context);
+    if (model->note_count > 0) {
         heading(out, context, COLOUR_NONE, "Notes");
-        for (size_t i = 0; i < note_count; i++) {
-            bs_strbuf_appendf(out, "  - %s\n", notes[i]);
+        for (size_t i = 0; i < model->note_count; i++) {
+            bs_strbuf_appendf(out, "  - %s\n", model->notes[i]);
         }
     }
 }

@@ -13,6 +13,7 @@
 #include "core/base/text.h"
 #include "core/model/findings.h"
 #include "core/model/model.h"
+#include "core/model/report_model.h"
 
 struct bs_report_context {
     const char *version;      /* "0.1.0" */
@@ -27,12 +28,10 @@ struct bs_report_context {
     const struct bs_backup_facts *backup;
 };
 
-/* Appends the summary of result to out. Check out->failed for out-of-memory. */
+/* Appends the summary of result, as model (built from it) says it, to out. Check
+ * out->failed for out-of-memory. */
 void bs_report_text_summary(const struct bs_scan_result *result,
+                            const struct bs_report_model *model,
                             const struct bs_report_context *context, struct bs_strbuf *out);
-
-/* The notes about missing parts of the database (SPEC 2), one sentence each, in a fixed
- * order: fills notes[] (static strings) and returns how many (at most max). */
-size_t bs_report_text_notes(const struct bs_scan_result *result, const char *notes[], size_t max);
 
 #endif
