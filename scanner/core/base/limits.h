@@ -34,7 +34,7 @@
  * real phones have a few thousand. jansson holds the whole document as a tree, about 6 times
  * the size of the text for a report (measured) and up to 20 times for a file of tiny values,
  * so this also bounds the memory of the parse. */
-#define BS_MAX_JSON_BYTES (64 * 1024 * 1024)
+#define BS_MAX_JSON_BYTES ((size_t)64 * 1024 * 1024)
 
 /* Deepest nesting of arrays and objects in a JSON document read back. Our reports nest five
  * levels (report, threads, thread, members, member); a deeper file is not one of ours. jansson

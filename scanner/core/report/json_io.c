@@ -165,7 +165,7 @@ enum bs_status bs_json_doc_parse(const char *bytes, size_t length, struct bs_jso
                                  struct bs_error *err)
 {
     if (length > BS_MAX_JSON_BYTES) {
-        return bs_error_set(err, BS_ERR_LIMIT, "JSON larger than %d bytes", BS_MAX_JSON_BYTES);
+        return bs_error_set(err, BS_ERR_LIMIT, "JSON larger than %zu bytes", BS_MAX_JSON_BYTES);
     }
     enum bs_status status = check_shape(bytes, length, err);
     if (status != BS_OK) {
@@ -182,6 +182,9 @@ enum bs_status bs_json_doc_parse(const char *bytes, size_t length, struct bs_jso
     return BS_OK;
 }
 
+/* The first buffer for input of unknown size (a pipe, a file that reports size 0); it doubles. */
+#define FIRST_READ_BYTES ((size_t)64 * 1024)
+
 /* Reads all of fd, at most BS_MAX_JSON_BYTES + 1 bytes (one more tells "too large"). */
 static enum bs_status read_bounded(int fd, size_t expected, char **bytes, size_t *length,
                                    struct bs_error *err)
@@ -196,7 +199,7 @@ static enum bs_status read_bounded(int fd, size_t expected, char **bytes, size_t
         if (used == capacity) {
             if (capacity > BS_MAX_JSON_BYTES) {
                 free(buffer);
-                return bs_error_set(err, BS_ERR_LIMIT, "JSON larger than %d bytes",
+                return bs_error_set(err, BS_ERR_LIMIT, "JSON larger than %zu bytes",
                                     BS_MAX_JSON_BYTES);
             }
             size_t grown_capacity =
@@ -225,7 +228,7 @@ static enum bs_status read_bounded(int fd, size_t expected, char **bytes, size_t
     }
     if (used > BS_MAX_JSON_BYTES) {
         free(buffer);
-        return bs_error_set(err, BS_ERR_LIMIT, "JSON larger than %d bytes", BS_MAX_JSON_BYTES);
+        return bs_error_set(err, BS_ERR_LIMIT, "JSON larger than %zu bytes", BS_MAX_JSON_BYTES);
     }
     *bytes = buffer;
     *length = used;
@@ -249,10 +252,10 @@ enum bs_status bs_json_doc_read_file(const char *path, struct bs_json_doc **out,
     } else if (S_ISDIR(info.st_mode)) {
         status = bs_error_set(err, BS_ERR_IO, "a folder, not a file");
     } else if (S_ISREG(info.st_mode) && info.st_size > (off_t)BS_MAX_JSON_BYTES) {
-        status = bs_error_set(err, BS_ERR_LIMIT, "JSON larger than %d bytes", BS_MAX_JSON_BYTES);
+        status = bs_error_set(err, BS_ERR_LIMIT, "JSON larger than %zu bytes", BS_MAX_JSON_BYTES);
     } else {
         size_t expected = S_ISREG(info.st_mode) && info.st_size > 0 ? (size_t)info.st_size : 0;
-        status = read_bounded(fd, expected > 0 ? expected : 64 * 1024, &bytes, &length, err);
+        status = read_bounded(fd, expected > 0 ? expected : FIRST_READ_BYTES, &bytes, &length, err);
     }
     (void)close(fd);
     if (status == BS_OK) {
