@@ -37,6 +37,7 @@ check_adapter 'sqlite3.h' core/store/sqlite_db.c
 check_adapter 'plist/plist.h' core/store/plist_read.c
 check_adapter 'pcre2.h' core/model/ids.c
 check_adapter 'csv.h' core/report/report_csv.c
+check_adapter 'jansson.h' core/report/json_io.c
 check_adapter 'openssl/' core/backup/backup_crypto.c
 # shellcheck disable=SC2086
 if grep -nE '#include "[^/]+\.h"|#include "core/[^/]+\.h"' $core_files cli/*.[ch]; then

@@ -1,6 +1,5 @@
-/* Tests of the JSON output's strings: SQLite's json_quote() through the adapter (quotes,
- * backslashes, control characters), invalid UTF-8 made valid first (text.h), and a report
- * written for a small hand-made scan. */
+/* Tests of the JSON output: invalid UTF-8 made valid first (text.h), and a report written for
+ * a small hand-made scan. The string literals themselves are test_json_io.c's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,46 +7,6 @@
 #include "check.h"
 #include "core/base/text.h"
 #include "core/report/report_json.h"
-#include "core/store/sqlite_db.h"
-
-static void test_quote(void)
-{
-    static const struct {
-        const char *raw;
-        const char *json;
-    } rows[] = {
-        {"Family", "\"Family\""},
-        {"say \"hi\"", "\"say \\\"hi\\\"\""},
-        {"back\\slash", "\"back\\\\slash\""},
-        {"\x1b[31mred\x07", "\"\\u001b[31mred\\u0007\""},
-        {"tab\tCR\rLF\n", "\"tab\\tCR\\rLF\\n\""},
-        {"caf\xC3\xA9 \xE2\x80\xAE", "\"caf\xC3\xA9 \xE2\x80\xAE\""}, /* valid UTF-8 stays */
-        {"", "\"\""},
-    };
-    struct bs_sqlite_json *json = NULL;
-    struct bs_error err = {BS_OK, ""};
-    CHECK_INT_EQ(bs_sqlite_json_create(&json, &err), BS_OK);
-    if (json == NULL) {
-        return;
-    }
-    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-        struct bs_strbuf out = {0};
-        CHECK(bs_sqlite_json_quote(json, rows[i].raw, &out));
-        CHECK_STR_EQ(bs_strbuf_str(&out), rows[i].json);
-        bs_strbuf_free(&out);
-    }
-    struct bs_strbuf out = {0};
-    CHECK(bs_sqlite_json_quote(json, NULL, &out));
-    CHECK_STR_EQ(bs_strbuf_str(&out), "null");
-    bs_strbuf_free(&out);
-    /* Thousands of strings through one prepared statement. */
-    for (int i = 0; i < 5000; i++) {
-        CHECK(bs_sqlite_json_quote(json, "+15555550123", &out));
-    }
-    CHECK_INT_EQ(out.length, 5000 * 14);
-    bs_strbuf_free(&out);
-    bs_sqlite_json_free(json);
-}
 
 static void test_utf8(void)
 {
@@ -107,7 +66,6 @@ static void test_write(void)
 
 int main(void)
 {
-    test_quote();
     test_utf8();
     test_write();
     return check_report("report_json");

@@ -29,6 +29,25 @@
  * recursively with no limit and crashes on ~100k nested arrays; real plists nest < 20. */
 #define BS_MAX_PLIST_DEPTH 64
 
+/* An earlier JSON report read back (--compare). bubblescan writes about 700 bytes per thread
+ * (200,000 synthetic threads: 140 MB), so 64 MB holds about 90,000 threads, where the busiest
+ * real phones have a few thousand. jansson holds the whole document as a tree, about 6 times
+ * the size of the text for a report (measured) and up to 20 times for a file of tiny values,
+ * so this also bounds the memory of the parse. */
+#define BS_MAX_JSON_BYTES ((size_t)64 * 1024 * 1024)
+
+/* Deepest nesting of arrays and objects in a JSON document read back. Our reports nest five
+ * levels (report, threads, thread, members, member); a deeper file is not one of ours. jansson
+ * 2.14 has its own limit (2048, fixed when it is compiled) and frees its tree recursively, so
+ * the depth is checked before jansson runs, not left to it. */
+#define BS_MAX_JSON_DEPTH 32
+
+/* Values (array items and object members) in a JSON document read back. A report holds one
+ * value for about every 22 bytes of text (measured), so any report under BS_MAX_JSON_BYTES
+ * fits (about 3 million); a file of tiny values ("[0,0,0,...") would otherwise make a tree of
+ * 40 bytes per 2 bytes of text. Counted before jansson runs. */
+#define BS_MAX_JSON_VALUES 8000000
+
 /* Backup keybag size (Manifest.plist BackupKeyBag); real ones are about 1.3 KB. */
 #define BS_MAX_KEYBAG_BYTES (64 * 1024)
 

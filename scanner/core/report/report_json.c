@@ -1,4 +1,5 @@
-/* The JSON report of report_json.h: a small indenting writer over SQLite's json_quote(). */
+/* The JSON report of report_json.h: a small indenting writer that streams record by record;
+ * strings become JSON through the jansson adapter (json_io.h). */
 #include "core/report/report_json.h"
 
 #include <stdint.h>
@@ -9,7 +10,7 @@
 #include "core/model/classify.h"
 #include "core/model/months.h"
 #include "core/model/report_model.h"
-#include "core/store/sqlite_db.h"
+#include "core/report/json_io.h"
 
 /* Deepest nesting the report has (root, threads, a thread, its members, a member). */
 #define MAX_DEPTH 8
@@ -23,7 +24,6 @@ struct level {
 
 struct json_writer {
     FILE *out;
-    struct bs_sqlite_json *quoter;
     struct bs_strbuf buf;
     struct bs_strbuf scratch; /* a source string made valid UTF-8 */
     struct level levels[MAX_DEPTH];
@@ -115,7 +115,7 @@ static void end_array(struct json_writer *w)
     close_level(w, "]");
 }
 
-/* A string from the source (or ours): invalid UTF-8 escaped, then json_quote(). */
+/* A string from the source (or ours): invalid UTF-8 escaped, then a JSON string literal. */
 static void put_string(struct json_writer *w, const char *key, const char *text)
 {
     item(w, key);
@@ -129,7 +129,7 @@ static void put_string(struct json_writer *w, const char *key, const char *text)
         w->buf.failed = true;
         return;
     }
-    (void)bs_sqlite_json_quote(w->quoter, bs_strbuf_str(&w->scratch), &w->buf);
+    (void)bs_json_append_string(&w->buf, bs_strbuf_str(&w->scratch), w->scratch.length);
 }
 
 static void put_u64(struct json_writer *w, const char *key, uint64_t value)
@@ -380,10 +380,7 @@ enum bs_status bs_report_json_write(const struct bs_scan_report *report,
 {
     const struct bs_scan_result *result = &report->result;
     struct json_writer w = {.out = out};
-    enum bs_status status = bs_sqlite_json_create(&w.quoter, err);
-    if (status != BS_OK) {
-        goto done;
-    }
+    enum bs_status status = BS_OK;
     bs_strbuf_append_str(&w.buf, "{");
     w.depth = 1; /* the root object, opened by hand: no separator before it */
     put_u64(&w, "format_version", BS_REPORT_JSON_FORMAT_VERSION);
@@ -419,6 +416,5 @@ enum bs_status bs_report_json_write(const struct bs_scan_report *report,
 done:
     bs_strbuf_free(&w.buf);
     bs_strbuf_free(&w.scratch);
-    bs_sqlite_json_free(w.quoter);
     return status;
 }

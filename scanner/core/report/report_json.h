@@ -4,7 +4,7 @@
  * machines. Its shape is schema/report.schema.json; format_version changes when a key changes
  * meaning or disappears (adding a key does not change it).
  *
- * Every string from the source goes through SQLite's json_quote() (sqlite_db.h), which
+ * Every string from the source goes through the JSON adapter (json_io.h, jansson), which
  * escapes quotes, backslashes and control characters; bytes that are not valid UTF-8 cannot
  * appear in JSON, so each becomes the four characters "\xHH" first (text.h
  * bs_strbuf_append_utf8), as in the CSV. Everything else is the value as stored.
@@ -30,8 +30,7 @@ struct bs_report_json_context {
 };
 
 /* Writes the JSON report of report, as model (built from it) says it, to out (UTF-8, LF
- * line ends). BS_ERR_IO when a write fails, BS_ERR_NOMEM, BS_ERR_UNSUPPORTED when SQLite has
- * no JSON functions. The caller owns out. */
+ * line ends). BS_ERR_IO when a write fails, BS_ERR_NOMEM. The caller owns out. */
 enum bs_status bs_report_json_write(const struct bs_scan_report *report,
                                     const struct bs_report_model *model,
                                     const struct bs_report_json_context *context, FILE *out,

@@ -94,20 +94,4 @@ void bs_sqlite_query_free(struct bs_sqlite_query *query);
 /* The SQLite library version, for reports ("3.40.1"). Static string. */
 const char *bs_sqlite_version(void);
 
-struct bs_sqlite_json; /* opaque: writes JSON string literals with SQLite's json_quote() */
-
-/* Creates a JSON quoter: a private in-memory connection (no file, no evidence) with
- * "SELECT json_quote(?1)" prepared once, so each string costs one bind and one step. Caller
- * owns *out; free with bs_sqlite_json_free. BS_ERR_NOMEM, BS_ERR_UNSUPPORTED (an SQLite built
- * without JSON functions). */
-enum bs_status bs_sqlite_json_create(struct bs_sqlite_json **out, struct bs_error *err);
-
-/* Appends text to out as a JSON string literal, quotes included, exactly as json_quote()
- * writes it: '"', '\\' and control characters escaped, everything else as it is. text must be
- * valid UTF-8 (text.h bs_strbuf_append_utf8 makes it so); NULL appends null. Returns false,
- * and sets out->failed, when SQLite or memory failed. */
-bool bs_sqlite_json_quote(struct bs_sqlite_json *json, const char *text, struct bs_strbuf *out);
-
-void bs_sqlite_json_free(struct bs_sqlite_json *json);
-
 #endif
