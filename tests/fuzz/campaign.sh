@@ -10,10 +10,12 @@
 # -max_len (below), starting from the committed inputs (fixtures/fuzz/<target>/) and the seeds
 # the build made (build-fuzz/tests/fuzz/seeds/<target>/). Crashes, timeouts and allocations of
 # more than 512 MB (the issue-16 kind) are counted, not fatal; their reproducers stay in
-# build-fuzz/campaign/<target>/. New coverage is then merged (-merge=1) against what is
-# committed and generated, and the new inputs of at most BS_FUZZ_KEEP_BYTES (default 8192)
-# bytes, minimal for the features they add, are copied into fixtures/fuzz/<target>/ for
-# review and commit. Prints one table row per target: executions, coverage (cov: edges, ft:
+# build-fuzz/campaign/<target>/ (whose corpus/ keeps everything the fuzzer learnt, for the
+# next run). New coverage is then merged against what is committed and generated
+# (-set_cover_merge=1, the set-cover form of -merge=1, on edges without hit counts, so that a
+# campaign adds a handful of files, not one per feature), and the new inputs of at most
+# BS_FUZZ_KEEP_BYTES (default 8192) bytes are copied into fixtures/fuzz/<target>/ for review
+# and commit. Prints one table row per target: executions, coverage (cov: edges, ft:
 # features, from libFuzzer's final status line), inputs kept, crashes/OOMs/timeouts.
 set -euo pipefail
 
@@ -82,7 +84,8 @@ for target in "$@"; do
     [ -d "$bin/seeds/$target" ] && cp -p "$bin/seeds/$target"/* "$base"/ 2>/dev/null || true
     rm -f "$base"/*.stamp
     before="$(ls "$base" | sort)"
-    "$binary" -merge=1 -max_len="$max_len" "$base" "$work/corpus" >"$work/merge.log" 2>&1 || true
+    "$binary" -set_cover_merge=1 -use_counters=0 -max_len="$max_len" "$base" "$work/corpus" \
+        >"$work/merge.log" 2>&1 || true
     kept=0
     while IFS= read -r name; do
         [ -n "$name" ] || continue
