@@ -65,10 +65,14 @@ for target in "$@"; do
     max_len="$(max_len_of "$target")"
     log="$work/fuzz.log"
     echo "== $target: ${seconds}s, -fork=2, -max_len=$max_len" >&2
-    (cd "$work" && "$binary" -fork=2 -max_total_time="$seconds" -max_len="$max_len" \
-        "${dict[@]}" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 -timeout=20 \
-        -malloc_limit_mb=512 -rss_limit_mb=2048 -print_final_stats=1 \
+    # Targets that need a folder (fuzz_manifest) make it under TMPDIR: fork-mode jobs end
+    # without cleaning up, so it lives here and is emptied after the run.
+    mkdir -p "$work/tmp"
+    (cd "$work" && TMPDIR="$work/tmp" "$binary" -fork=2 -max_total_time="$seconds" \
+        -max_len="$max_len" "${dict[@]}" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
+        -timeout=20 -malloc_limit_mb=512 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$work/" "${inputs[@]}") >"$log" 2>&1 || true
+    rm -rf "$work/tmp"
 
     # The last status line: "#N: cov: C ft: F corp: ... oom/timeout/crash: O/T/X time: ..."
     status="$(grep -E '^#[0-9]+: cov: ' "$log" | tail -n 1 || true)"
@@ -84,8 +88,10 @@ for target in "$@"; do
     [ -d "$bin/seeds/$target" ] && cp -p "$bin/seeds/$target"/* "$base"/ 2>/dev/null || true
     rm -f "$base"/*.stamp
     before="$(ls "$base" | sort)"
-    "$binary" -set_cover_merge=1 -use_counters=0 -max_len="$max_len" "$base" "$work/corpus" \
-        >"$work/merge.log" 2>&1 || true
+    mkdir -p "$work/tmp"
+    TMPDIR="$work/tmp" "$binary" -set_cover_merge=1 -use_counters=0 -max_len="$max_len" \
+        "$base" "$work/corpus" >"$work/merge.log" 2>&1 || true
+    rm -rf "$work/tmp"
     kept=0
     while IFS= read -r name; do
         [ -n "$name" ] || continue

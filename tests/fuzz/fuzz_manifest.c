@@ -38,11 +38,13 @@ static const char *const wanted[][2] = {
  * file, one link, one stray folder. */
 #define FOLDER_ENTRIES 5
 
-static char root[] = "/tmp/bs-fuzz-manifest-XXXXXX";
+/* The folder: under $TMPDIR (campaign.sh points it into its work folder and empties it, since
+ * libFuzzer's fork-mode jobs end without atexit), else /tmp. */
+static char root[4096];
 
 static void put_file(const char *relative, const char *link_target)
 {
-    char path[128];
+    char path[4352];
     (void)snprintf(path, sizeof(path), "%s/%s", root, relative);
     if (link_target != NULL) {
         FUZZ_CHECK(symlink(link_target, path) == 0);
@@ -54,7 +56,7 @@ static void put_file(const char *relative, const char *link_target)
 
 static void put_folder(const char *relative)
 {
-    char path[128];
+    char path[4352];
     (void)snprintf(path, sizeof(path), "%s/%s", root, relative);
     FUZZ_CHECK(mkdir(path, 0700) == 0);
 }
@@ -73,7 +75,7 @@ static void remove_folder(void)
         "",
     };
     for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++) {
-        char path[128];
+        char path[4352];
         (void)snprintf(path, sizeof(path), "%s/%s", root, entries[i]);
         (void)(rmdir(path) == 0 || unlink(path) == 0);
     }
@@ -83,6 +85,9 @@ static const char *backup_folder(void)
 {
     static bool made;
     if (!made) {
+        const char *tmp = getenv("TMPDIR");
+        (void)snprintf(root, sizeof(root), "%s/bs-fuzz-manifest-XXXXXX",
+                       tmp != NULL && tmp[0] != '\0' && strlen(tmp) < 1024 ? tmp : "/tmp");
         FUZZ_CHECK(mkdtemp(root) != NULL);
         put_folder("3d");
         put_folder("31");
