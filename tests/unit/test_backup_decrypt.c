@@ -286,6 +286,13 @@ static void test_mbfile_keys(void)
 
     /* Not an archive, not a plist, too large. */
     struct bs_error err = {BS_OK, ""};
+    /* A keyed archive whose $top has no root: the status returned and the error's agree
+     * (fuzz_mbfile found the error left at BS_ERR_NOT_FOUND). */
+    const char *no_root = XML_HEAD "<dict><key>$archiver</key><string>NSKeyedArchiver</string>"
+                                   "<key>$top</key><dict/><key>$objects</key><array>"
+                                   "<string>$null</string></array></dict>" XML_TAIL;
+    CHECK_INT_EQ(bs_backup_decrypt_mbfile_key(no_root, strlen(no_root), &key, &err), BS_ERR_FORMAT);
+    CHECK_INT_EQ(err.status, BS_ERR_FORMAT);
     const char *plain = XML_HEAD "<dict><key>a</key><integer>1</integer></dict>" XML_TAIL;
     CHECK_INT_EQ(bs_backup_decrypt_mbfile_key(plain, strlen(plain), &key, &err), BS_ERR_FORMAT);
     CHECK_INT_EQ(bs_backup_decrypt_mbfile_key("garbage!garbage!", 16, &key, &err), BS_ERR_FORMAT);

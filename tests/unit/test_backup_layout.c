@@ -1,7 +1,7 @@
 /* Unit tests for core/backup_layout: fileID validation, Manifest.mbdb parsing (well-formed,
  * truncated at every byte, hostile lengths), and locating files in the built backup fixtures and
  * in folders made here: hostile fileIDs, symbolic links, a linked folder leading outside, files
- * listed but missing and present but unlisted. */
+ * listed but missing and present but unlisted; a Manifest.db handed over in memory. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -551,6 +551,77 @@ static void test_linked_folder_leads_outside(void)
     rmdir(base);
 }
 
+/* Manifest.db handed over as an image in memory (the fuzz target's way in): located and
+ * inventoried against the folder like a file on disk; a bad image or folder fails cleanly and
+ * the image is freed either way (ASan checks the leak). */
+static void *manifest_image(const char *sql, size_t *size)
+{
+    sqlite3 *db = NULL;
+    void *copy = NULL;
+    sqlite3_int64 length = 0;
+    if (sqlite3_open(":memory:", &db) == SQLITE_OK &&
+        sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK) {
+        unsigned char *bytes = sqlite3_serialize(db, "main", &length, 0);
+        copy = bytes != NULL ? malloc((size_t)length) : NULL;
+        if (copy != NULL) {
+            memcpy(copy, bytes, (size_t)length);
+            *size = (size_t)length;
+        }
+        sqlite3_free(bytes);
+    }
+    sqlite3_close(db);
+    return copy;
+}
+
+static void test_manifest_image(void)
+{
+    char root[] = "/tmp/bs-layout-image-XXXXXX";
+    if (mkdtemp(root) == NULL) {
+        CHECK(false);
+        return;
+    }
+    size_t size = 0;
+    void *image = manifest_image(
+        "CREATE TABLE Files (fileID TEXT PRIMARY KEY, domain TEXT, relativePath TEXT, "
+        "flags INTEGER, file BLOB);"
+        "INSERT INTO Files VALUES ('3d0d7e5fb2ce288813306e4d4636395e047a3d28', 'HomeDomain', "
+        "'Library/SMS/sms.db', 1, NULL);",
+        &size);
+    CHECK(image != NULL);
+    struct bs_error err = {BS_OK, ""};
+    struct bs_backup_layout *layout = NULL;
+    CHECK_INT_EQ(bs_backup_layout_open_manifest_image(root, image, size, NULL, NULL, &layout, &err),
+                 BS_OK);
+    if (layout != NULL) {
+        struct bs_backup_file file = {0};
+        CHECK_INT_EQ(bs_backup_layout_find(layout, "HomeDomain", "Library/SMS/sms.db", &file, &err),
+                     BS_OK);
+        CHECK_INT_EQ(file.state, BS_BACKUP_FILE_MISSING);
+        CHECK(file.is_listed);
+        bs_backup_file_clear(&file);
+        struct bs_backup_inventory inventory;
+        CHECK_INT_EQ(bs_backup_layout_inventory(layout, &inventory, &err), BS_OK);
+        CHECK_INT_EQ(inventory.listed_files, 1);
+        CHECK_INT_EQ(inventory.missing_files, 1);
+        bs_backup_layout_close(layout);
+    }
+    layout = NULL;
+    image = manifest_image("CREATE TABLE Other (x);", &size);
+    CHECK_INT_EQ(bs_backup_layout_open_manifest_image(root, image, size, NULL, NULL, &layout, &err),
+                 BS_ERR_FORMAT);
+    CHECK(layout == NULL && strstr(err.message, "Manifest.db") != NULL);
+    image = malloc(64);
+    memset(image, 'x', 64);
+    CHECK_INT_EQ(bs_backup_layout_open_manifest_image(root, image, 64, NULL, NULL, &layout, &err),
+                 BS_ERR_FORMAT);
+    image = manifest_image("CREATE TABLE Other (x);", &size);
+    CHECK_INT_EQ(bs_backup_layout_open_manifest_image("/nonexistent/bs-backup", image, size, NULL,
+                                                      NULL, &layout, &err),
+                 BS_ERR_NOT_FOUND);
+    CHECK(layout == NULL);
+    rmdir(root);
+}
+
 int main(void)
 {
     test_file_id_validation();
@@ -562,5 +633,6 @@ int main(void)
     test_hostile_layouts();
     test_orphans_and_legacy();
     test_linked_folder_leads_outside();
+    test_manifest_image();
     return check_report("backup_layout");
 }

@@ -1124,6 +1124,40 @@ static void test_real_chat_properties(void)
     }
 }
 
+/* Dates far outside 32-bit seconds (fuzz_mbfile found them): libplist 2.2's own getter converts
+ * them to int32_t, undefined behaviour; the reader hands the stored double back unchanged. */
+static void test_far_dates(void)
+{
+    const double dates[] = {1e300, -1e300, 4102444800.0, -2147483649.0, 0.5};
+    for (size_t i = 0; i < sizeof(dates) / sizeof(dates[0]); i++) {
+        struct bpl b;
+        bpl_init(&b, 1);
+        uint64_t index = bpl_begin(&b);
+        uint64_t bits = 0;
+        memcpy(&bits, &dates[i], sizeof(bits));
+        bpl_put_byte(&b, 0x33);
+        bpl_put_be(&b, bits, 8);
+        bpl_finish(&b, index);
+        struct bs_plist *plist = NULL;
+        struct bs_error err = {0};
+        CHECK_INT_EQ(bs_plist_parse(b.bytes, b.size, &plist, &err), BS_OK);
+        double seconds = 0.0;
+        CHECK(bs_plist_get_date(bs_plist_root(plist), &seconds));
+        CHECK(seconds == dates[i]);
+        bs_plist_free(plist);
+        bpl_free(&b);
+    }
+    struct bs_plist *plist = NULL;
+    CHECK_INT_EQ(parse_text("<?xml version=\"1.0\"?><plist version=\"1.0\">"
+                            "<date>9999-12-31T23:59:59Z</date></plist>",
+                            &plist),
+                 BS_OK);
+    double seconds = 0.0;
+    CHECK(bs_plist_get_date(bs_plist_root(plist), &seconds));
+    CHECK(seconds == 252423993599.0);
+    bs_plist_free(plist);
+}
+
 int main(void)
 {
     test_all_types();
@@ -1137,5 +1171,6 @@ int main(void)
     test_oversized();
     test_xml_to_binary();
     test_real_chat_properties();
+    test_far_dates();
     return check_report("plist_read");
 }

@@ -131,13 +131,17 @@ static void put_u32(uint8_t *at, uint32_t value)
     }
 }
 
-/* The WAL's header and first frame only, that frame made a valid commit that claims
- * commit_pages pages: the hostile WAL of a 4 KB file asking for a 1 GB image. */
-static uint8_t *one_frame_commit(const uint8_t *wal, uint32_t commit_pages, size_t *size)
+/* The WAL's header and first frame only, that frame made a valid commit that writes page
+ * (0: the page it wrote) and claims commit_pages pages. */
+static uint8_t *one_frame_write(const uint8_t *wal, uint32_t page, uint32_t commit_pages,
+                                size_t *size)
 {
     *size = 32 + 24 + 4096;
     uint8_t *out = malloc(*size);
     memcpy(out, wal, *size);
+    if (page != 0) {
+        put_u32(out + 32, page);
+    }
     put_u32(out + 32 + 4, commit_pages);
     int big = out[3] & 1;
     uint32_t s[2] = {0, 0};
@@ -147,6 +151,13 @@ static uint8_t *one_frame_commit(const uint8_t *wal, uint32_t commit_pages, size
     put_u32(out + 32 + 16, s[0]);
     put_u32(out + 32 + 20, s[1]);
     return out;
+}
+
+/* The WAL's header and first frame only, that frame made a valid commit that claims
+ * commit_pages pages: the hostile WAL of a 4 KB file asking for a 1 GB image. */
+static uint8_t *one_frame_commit(const uint8_t *wal, uint32_t commit_pages, size_t *size)
+{
+    return one_frame_write(wal, 0, commit_pages, size);
 }
 
 /* bs_wal_check_file on wal[0..size), written to a file beside the database. */
@@ -190,6 +201,29 @@ static void test_commit_size_bounded(void)
         CHECK_INT_EQ(check_file(hostile, hostile_size, db_size), BS_ERR_FORMAT);
         free(hostile);
     }
+    /* One valid frame that writes a far page and a commit up to it: the page number is a
+     * header field too, and one frame adds one page at most. */
+    uint32_t far_pages[] = {262144u, db_pages + 2};
+    for (size_t i = 0; i < sizeof(far_pages) / sizeof(far_pages[0]); i++) {
+        size_t hostile_size = 0;
+        uint8_t *hostile = one_frame_write(wal, far_pages[i], far_pages[i], &hostile_size);
+        enum bs_status status = BS_OK;
+        CHECK_INT_EQ(count_rows(hostile, hostile_size, &status), -1);
+        CHECK_INT_EQ(status, BS_ERR_FORMAT);
+        CHECK_INT_EQ(check_file(hostile, hostile_size, db_size), BS_ERR_FORMAT);
+        free(hostile);
+    }
+    /* A frame that appends the next page: one page more than the database, held by it. */
+    size_t next_size = 0;
+    uint8_t *next = one_frame_write(wal, db_pages + 1, db_pages + 1, &next_size);
+    void *grown = malloc(db_size);
+    memcpy(grown, db, db_size);
+    size_t grown_size = db_size;
+    CHECK_INT_EQ(bs_wal_apply(&grown, &grown_size, next, next_size, NULL, NULL), BS_OK);
+    CHECK_INT_EQ(grown_size, db_size + 4096);
+    CHECK_INT_EQ(check_file(next, next_size, db_size), BS_OK);
+    free(grown);
+    free(next);
     /* The first frame's own page, or the database's size: present, so accepted. */
     size_t fitting_size = 0;
     uint8_t *fitting = one_frame_commit(wal, db_pages, &fitting_size);

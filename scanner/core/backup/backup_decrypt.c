@@ -92,7 +92,12 @@ enum bs_status bs_backup_decrypt_mbfile_key(const void *blob, size_t size,
         key.has_key = status == BS_OK;
     }
     if (status == BS_ERR_NOT_FOUND) {
-        status = BS_ERR_FORMAT; /* a keyed archive without $top.root is no MBFile */
+        /* A keyed archive without $top.root is no MBFile; the error says so too, so that a
+         * caller reading err->status sees the status returned. */
+        status = BS_ERR_FORMAT;
+        if (err != NULL) {
+            err->status = status;
+        }
     }
     if (status == BS_OK) {
         *out = key;

@@ -928,6 +928,29 @@ static enum bs_status open_encrypted_manifest_db(struct bs_backup_layout *layout
     return status;
 }
 
+/* Manifest.db must have the Files columns the layout queries (and `file`, each file's key,
+ * in an encrypted backup). */
+static enum bs_status check_manifest_db(struct bs_backup_layout *layout, struct bs_error *err)
+{
+    enum bs_status status = BS_OK;
+    if (!bs_sqlite_db_has_table(layout->manifest, "Files") ||
+        !bs_sqlite_db_has_column(layout->manifest, "Files", "fileID") ||
+        !bs_sqlite_db_has_column(layout->manifest, "Files", "domain") ||
+        !bs_sqlite_db_has_column(layout->manifest, "Files", "relativePath") ||
+        !bs_sqlite_db_has_column(layout->manifest, "Files", "flags")) {
+        status = bs_error_set(err, BS_ERR_FORMAT,
+                              "it has no Files table with fileID, domain, relativePath and "
+                              "flags columns");
+    }
+    if (status == BS_OK && layout->keys != NULL &&
+        !bs_sqlite_db_has_column(layout->manifest, "Files", "file")) {
+        status = bs_error_set(err, BS_ERR_FORMAT,
+                              "its Files table has no file column, which holds each file's key "
+                              "in an encrypted backup");
+    }
+    return status;
+}
+
 static enum bs_status open_manifest_db(struct bs_backup_layout *layout, const char *path,
                                        const struct bs_sqlite_open_options *open,
                                        const struct bs_backup_encryption *encryption,
@@ -962,20 +985,8 @@ static enum bs_status open_manifest_db(struct bs_backup_layout *layout, const ch
                                                "missing, or a damaged one)");
         return status;
     }
-    if (status == BS_OK && (!bs_sqlite_db_has_table(layout->manifest, "Files") ||
-                            !bs_sqlite_db_has_column(layout->manifest, "Files", "fileID") ||
-                            !bs_sqlite_db_has_column(layout->manifest, "Files", "domain") ||
-                            !bs_sqlite_db_has_column(layout->manifest, "Files", "relativePath") ||
-                            !bs_sqlite_db_has_column(layout->manifest, "Files", "flags"))) {
-        status = bs_error_set(err, BS_ERR_FORMAT,
-                              "it has no Files table with fileID, domain, relativePath and "
-                              "flags columns");
-    }
-    if (status == BS_OK && layout->keys != NULL &&
-        !bs_sqlite_db_has_column(layout->manifest, "Files", "file")) {
-        status = bs_error_set(err, BS_ERR_FORMAT,
-                              "its Files table has no file column, which holds each file's key "
-                              "in an encrypted backup");
+    if (status == BS_OK) {
+        status = check_manifest_db(layout, err);
     }
     if (status != BS_OK) {
         bs_error_prefix(err, MANIFEST_DB);
@@ -1110,6 +1121,50 @@ enum bs_status bs_backup_layout_open_encrypted(const char *root,
         return bs_error_set(err, BS_ERR_INTERNAL, "open_encrypted: no keys");
     }
     return open_layout(root, open, keys, encryption, out, err);
+}
+
+enum bs_status bs_backup_layout_open_manifest_image(const char *root, void *image, size_t size,
+                                                    const struct bs_sqlite_open_options *open,
+                                                    const struct bs_backup_keys *keys,
+                                                    struct bs_backup_layout **out,
+                                                    struct bs_error *err)
+{
+    enum bs_status status = BS_OK;
+    struct bs_backup_layout *layout = calloc(1, sizeof(*layout));
+    if (layout == NULL) {
+        free(image);
+        return bs_error_set(err, BS_ERR_NOMEM, "out of memory");
+    }
+    layout->kind = BS_BACKUP_LAYOUT_MANIFEST_DB;
+    layout->interrupt_flag = open != NULL ? open->interrupt_flag : NULL;
+    layout->keys = keys;
+    layout->root = bs_strdup(root);
+    if (layout->root == NULL) {
+        free(image);
+        status = bs_error_set(err, BS_ERR_NOMEM, "out of memory");
+        goto done;
+    }
+    layout->root_real = realpath(root, NULL);
+    if (layout->root_real == NULL) {
+        free(image);
+        status = bs_error_set(err, errno == ENOENT ? BS_ERR_NOT_FOUND : BS_ERR_IO, "%s",
+                              strerror(errno));
+        goto done;
+    }
+    status = bs_sqlite_db_open_memory(image, size, open, &layout->manifest, err);
+    if (status == BS_OK) {
+        status = check_manifest_db(layout, err);
+    }
+    if (status != BS_OK) {
+        bs_error_prefix(err, MANIFEST_DB);
+    }
+done:
+    if (status != BS_OK) {
+        bs_backup_layout_close(layout);
+        return status;
+    }
+    *out = layout;
+    return BS_OK;
 }
 
 void bs_backup_layout_close(struct bs_backup_layout *layout)

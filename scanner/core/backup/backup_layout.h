@@ -93,6 +93,17 @@ enum bs_status bs_backup_layout_open_encrypted(const char *root,
                                                const struct bs_backup_encryption *encryption,
                                                struct bs_backup_layout **out, struct bs_error *err);
 
+/* As bs_backup_layout_open (keys NULL) or bs_backup_layout_open_encrypted (keys given), with
+ * Manifest.db handed over as a database image in memory instead of read from root: the
+ * manifest a fuzzer or a test builds. Takes ownership of image (malloc'd), also on failure.
+ * Files are still located in, and the inventory still walks, the folder root. Statuses as
+ * bs_backup_layout_open for a Manifest.db. */
+enum bs_status bs_backup_layout_open_manifest_image(const char *root, void *image, size_t size,
+                                                    const struct bs_sqlite_open_options *open,
+                                                    const struct bs_backup_keys *keys,
+                                                    struct bs_backup_layout **out,
+                                                    struct bs_error *err);
+
 /* Closes the manifest and frees the layout. NULL-safe. */
 void bs_backup_layout_close(struct bs_backup_layout *layout);
 

@@ -707,6 +707,37 @@ static enum bs_status integer_is_unsigned(plist_t node, bool *out, struct bs_err
     return status;
 }
 
+/* The seconds since 2001 a date node holds. libplist 2.2's plist_get_date_val converts the
+ * stored double to int32_t without a range check: undefined behaviour for a date before 1933
+ * or after 2069, which a hostile plist holds with a few bytes (UBSan reports it once libplist
+ * is instrumented, tests/fuzz). The double is read from the node's binary form instead, as
+ * integer_is_unsigned reads an integer's width. */
+static enum bs_status date_seconds(plist_t node, double *out, struct bs_error *err)
+{
+    char *encoded = NULL;
+    uint32_t encoded_size = 0;
+    plist_to_bin(node, &encoded, &encoded_size);
+    if (encoded == NULL) {
+        return bs_error_set(err, BS_ERR_NOMEM, "out of memory reading a plist date");
+    }
+    struct bplist_layout layout = {0};
+    struct bplist_object object = {0};
+    uint64_t bits = 0;
+    enum bs_status status =
+        bplist_read_layout((const uint8_t *)encoded, encoded_size, &layout, err);
+    if (status == BS_OK) {
+        status = bplist_read_object(&layout, layout.top_index, &object, err);
+    }
+    if (status != BS_OK || object.kind != BPLIST_DATE ||
+        !read_be_uint(layout.bytes, layout.size, object.content_at, 8, &bits)) {
+        status = bs_error_set(err, BS_ERR_INTERNAL, "libplist wrote an unreadable date");
+    } else {
+        memcpy(out, &bits, sizeof(*out));
+    }
+    free(encoded);
+    return status;
+}
+
 /* Copies a scalar node into *out (zeroed), or starts a container: sets its type and allocates
  * room for its children, which convert_tree then fills. */
 static enum bs_status convert_value(plist_t node, const struct convert_context *context,
@@ -766,11 +797,13 @@ static enum bs_status convert_value(plist_t node, const struct convert_context *
         return BS_OK;
     }
     case PLIST_DATE: {
-        int32_t seconds = 0;
-        int32_t microseconds = 0;
-        plist_get_date_val(node, &seconds, &microseconds);
+        double seconds = 0.0;
+        enum bs_status status = date_seconds(node, &seconds, err);
+        if (status != BS_OK) {
+            return status;
+        }
         out->type = BS_PLIST_DATE;
-        out->as.date_seconds_since_2001 = (double)seconds + (double)microseconds / 1e6;
+        out->as.date_seconds_since_2001 = seconds;
         return BS_OK;
     }
     case PLIST_UID: {

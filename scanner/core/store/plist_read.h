@@ -79,7 +79,8 @@ bool bs_plist_get_uint(const struct bs_plist_value *value, uint64_t *out);
 /* Reals only; an integer is not converted. */
 bool bs_plist_get_real(const struct bs_plist_value *value, double *out);
 /* Dates as seconds since 2001-01-01 00:00:00 UTC (Apple's reference date; add 978307200 for
- * Unix time). Microsecond precision; libplist 2.2 holds only 32-bit seconds. */
+ * Unix time): the double the plist stores, as it is, so any value (a year past 1e9, a NaN)
+ * can come back: callers check the range they accept. */
 bool bs_plist_get_date(const struct bs_plist_value *value, double *seconds_since_2001);
 /* A NUL-terminated UTF-8 string. Borrowed. */
 bool bs_plist_get_string(const struct bs_plist_value *value, const char **out);

@@ -158,7 +158,8 @@ static void find_committed_frames(struct wal_source *source, size_t frame_count,
 
 /* Reads the header, finds the last valid commit and checks it against what is present: a
  * commit may shrink the database (SQLite drops the tail) but never claim pages that neither
- * the database nor a frame before it holds. SQLite never writes such a WAL; believing one
+ * the database nor a frame before it holds, nor more pages past the database than there are
+ * valid frames. SQLite never writes such a WAL; believing one
  * would size the image from a header field (4 bytes can ask for 256 TiB), so it is refused
  * as corrupt rather than ignored: the newest messages may be in it, and the examiner must
  * know the WAL did not check out. */
@@ -188,9 +189,16 @@ static enum bs_status inspect(struct wal_source *source, uint64_t wal_size, uint
     if (commit->valid_frames == 0) {
         return BS_OK;
     }
-    uint64_t present_pages = database_bytes / header.page_size;
+    uint64_t database_pages = database_bytes / header.page_size;
+    uint64_t present_pages = database_pages;
     if (commit->highest_page > present_pages) {
         present_pages = commit->highest_page;
+    }
+    /* The highest page number is itself a header field: one valid frame that writes page
+     * 262,144 must not justify a 1 GiB image. Every page past the database is in a frame,
+     * so the image grows by at most one page per valid frame. */
+    if (present_pages > database_pages + commit->valid_frames) {
+        present_pages = database_pages + commit->valid_frames;
     }
     if (commit->database_pages > present_pages) {
         return bs_error_set(

@@ -25,8 +25,9 @@ struct bs_wal_commit {
 /* Applies wal[0..wal_size) to the image *image of *image_size bytes (malloc'd; it may be
  * reallocated: the caller owns whatever *image points to afterwards, also on failure). A WAL
  * with no valid commit changes nothing. The image never grows past the larger of its own size
- * and the highest page a valid frame writes: a commit that claims more pages than that is
- * a corrupt WAL (BS_ERR_FORMAT), as is a header or image that is not what it claims;
+ * and the highest page a valid frame writes, nor by more pages than there are valid frames (so
+ * never by more than the WAL's own size): a commit that claims more pages than that is a
+ * corrupt WAL (BS_ERR_FORMAT), as is a header or image that is not what it claims;
  * BS_ERR_NOMEM. *frames_applied (may be NULL) counts the frames written. */
 enum bs_status bs_wal_apply(void **image, size_t *image_size, const void *wal, size_t wal_size,
                             size_t *frames_applied, struct bs_error *err);
