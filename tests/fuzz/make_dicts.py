@@ -79,6 +79,14 @@ def ddl_names(pattern):
     return sorted(names)
 
 
+# What a hostile name, id or group title would try in a report: markup and event handlers,
+# entity and script tricks, terminal escapes, spreadsheet formulas, bidi overrides.
+MARKUP = ['<script>', '</script>', '</title>', '</style>', '<img src=x onerror=', 'onload=',
+          'javascript:', '<a href="', '<!--', '-->', '<![CDATA[', '&lt;', '&#x3c;', '&amp;',
+          '"', "'", '>', '<', '\x1b[31m', '\x1b]0;', '\x07', '\r\n', '\t', '=HYPERLINK(',
+          '@SUM(', '+1', '-2', '\xe2\x80\xae', '\xe2\x81\xa6', '\xc3\x28', '\xf0\x9f\x98\x80',
+          'iMessage;-;', 'SMS;+;', 'any;-;', 'chat']
+
 MESSAGES = ddl_names('ios*.sql') + ddl_names('macos*.sql')
 CONTACTS = ddl_names('addressbook_*.sql')
 MANIFEST = ddl_names('manifest.sql')
@@ -100,6 +108,7 @@ TARGETS = {
                                               '31bb7ba8914766d4ba40d6dfb6113c8b614be442',
                                               'ab00000000000000000000000000000000000000',
                                               "X'62706c6973743030"] + KEYED_ARCHIVE[:12],
+    'report_writers': MARKUP + IDS[:16],
     'wal': WAL + SQLITE_FILE[:12] + ['message', 'guid', 'date'],
 }
 

@@ -10,7 +10,10 @@
  *   documented order, secures never decreasing and never above the threads covered;
  * - outputs: both CSVs parse back with libcsv in strict mode, every row with as many fields
  *   as the header, one row per thread listed; the summary (with and without colour) is valid
- *   UTF-8 with no control character but newlines and, with colour, the colour codes.
+ *   UTF-8 with no control character but newlines and, with colour, the colour codes; the JSON
+ *   parses (json_io, jansson) with one thread object per thread; the HTML page, tokenised tag
+ *   by tag, holds only the elements and attributes the writer uses, no event handler, no
+ *   link outside the page, and the embedded stylesheet unchanged.
  */
 #include "scan_check.h"
 
@@ -23,7 +26,10 @@
 #include "core/model/ids.h"
 #include "core/model/report_model.h"
 #include "core/model/signal_plan.h"
+#include "core/report/json_io.h"
 #include "core/report/report_csv.h"
+#include "core/report/report_html.h"
+#include "core/report/report_json.h"
 #include "core/report/report_text.h"
 #include "core/store/sms_store.h"
 #include "core/store/sqlite_db.h"
@@ -287,17 +293,158 @@ static void check_model(const struct bs_scan_result *result, const struct bs_rep
     }
 }
 
-static void check_outputs(const struct bs_scan_result *result)
+/* report.css, embedded in the core. */
+extern const char bs_css_report[];
+
+static bool is_name_byte(char c)
 {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == ':' || c == '!';
+}
+
+/* The elements the HTML writer uses; anything else in a page came from the data. */
+static bool is_allowed_element(const char *name, size_t length)
+{
+    static const char *const allowed[] = {
+        "!DOCTYPE", "html",    "head",  "meta", "title", "style", "body",     "main",   "header",
+        "footer",   "section", "div",   "p",    "h1",    "h2",    "h3",       "span",   "strong",
+        "i",        "br",      "table", "tr",   "th",    "td",    "ul",       "li",     "details",
+        "summary",  "svg",     "g",     "rect", "line",  "text",  "polyline", "circle", "title"};
+    for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++) {
+        if (strlen(allowed[i]) == length && memcmp(allowed[i], name, length) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Tokenises the page tag by tag (a '<' always opens a tag: text holds &lt; instead) and checks
+ * every element and attribute. */
+static void check_html(const char *page, size_t size)
+{
+    FUZZ_CHECK(size > 15 && memcmp(page, "<!DOCTYPE html>", 15) == 0);
+    FUZZ_CHECK(memchr(page, '\0', size) == NULL);
+    const char *style = strstr(page, "<style>\n");
+    FUZZ_CHECK(style != NULL);
+    size_t css_length = strlen(bs_css_report);
+    FUZZ_CHECK(memcmp(style + 8, bs_css_report, css_length) == 0 &&
+               memcmp(style + 8 + css_length, "</style>", 8) == 0);
+    size_t i = 0;
+    while (i < size) {
+        if (page + i == style) { /* the stylesheet is ours, checked above */
+            i += 8 + css_length;
+            continue;
+        }
+        if (page[i] != '<') {
+            FUZZ_CHECK(page[i] != '>' || i == 0 || page[i - 1] != '-'); /* no comment end */
+            i++;
+            continue;
+        }
+        i++;
+        bool is_closing = i < size && page[i] == '/';
+        i += is_closing ? 1 : 0;
+        size_t name_at = i;
+        while (i < size && is_name_byte(page[i])) {
+            i++;
+        }
+        FUZZ_CHECK(is_allowed_element(page + name_at, i - name_at));
+        while (i < size && page[i] != '>') {
+            if (page[i] == ' ' || page[i] == '/') {
+                i++;
+                continue;
+            }
+            FUZZ_CHECK(!is_closing);
+            size_t attribute_at = i;
+            while (i < size && is_name_byte(page[i])) {
+                i++;
+            }
+            size_t attribute_length = i - attribute_at;
+            FUZZ_CHECK(attribute_length > 0);
+            const char *attribute = page + attribute_at;
+            FUZZ_CHECK(!(attribute_length >= 2 && (attribute[0] == 'o' || attribute[0] == 'O') &&
+                         (attribute[1] == 'n' || attribute[1] == 'N')));
+            FUZZ_CHECK(!(attribute_length == 3 && memcmp(attribute, "src", 3) == 0));
+            if (i < size && page[i] == '=') {
+                FUZZ_CHECK(i + 1 < size && page[i + 1] == '"');
+                const char *value = page + i + 2;
+                const char *end = memchr(value, '"', size - (size_t)(value - page));
+                FUZZ_CHECK(end != NULL);
+                size_t value_length = (size_t)(end - value);
+                FUZZ_CHECK(memchr(value, '<', value_length) == NULL);
+                if (attribute_length == 4 && memcmp(attribute, "href", 4) == 0) {
+                    FUZZ_CHECK(value_length > 0 && value[0] == '#');
+                }
+                i = (size_t)(end - page) + 1;
+            }
+        }
+        FUZZ_CHECK(i < size);
+        i++;
+    }
+}
+
+static void check_json(const char *text, size_t size, const struct bs_scan_result *result)
+{
+    struct bs_json_doc *doc = NULL;
+    struct bs_error err = {BS_OK, ""};
+    enum bs_status status = bs_json_doc_parse(text, size, &doc, &err);
+    /* Only the document limits may refuse a report the writer made: never its syntax. */
+    FUZZ_CHECK(status == BS_OK || status == BS_ERR_LIMIT);
+    if (status == BS_OK) {
+        const struct bs_json_value *threads = NULL;
+        size_t count = 0;
+        FUZZ_CHECK(bs_json_member(bs_json_doc_root(doc), "threads", &threads, &err) == BS_OK);
+        FUZZ_CHECK(bs_json_array_length(threads, &count, &err) == BS_OK);
+        FUZZ_CHECK(count == result->thread_count);
+    }
+    bs_json_doc_free(doc);
+}
+
+/* Writes the JSON and HTML reports of report (as model says it) and checks both. */
+static void check_documents(const struct bs_scan_report *report,
+                            const struct bs_report_model *model)
+{
+    char *text = NULL;
+    size_t size = 0;
+    FILE *out = open_memstream(&text, &size);
+    FUZZ_CHECK(out != NULL);
+    struct bs_error err = {BS_OK, ""};
+    struct bs_report_json_context json_context = {.version = "0.0.0",
+                                                  .source_label = "fuzz\x1b[0m.db"};
+    enum bs_status status = bs_report_json_write(report, model, &json_context, out, &err);
+    FUZZ_CHECK(fclose(out) == 0);
+    FUZZ_CHECK(status == BS_OK || status == BS_ERR_NOMEM);
+    if (status == BS_OK) {
+        check_json(text, size, &report->result);
+    }
+    free(text);
+    text = NULL;
+    out = open_memstream(&text, &size);
+    FUZZ_CHECK(out != NULL);
+    struct bs_report_html_context html_context = {
+        .version = "0.0.0", .source_label = "<script>fuzz</script>.db", .all_threads = true};
+    status = bs_report_html_write(report, model, &html_context, out, &err);
+    FUZZ_CHECK(fclose(out) == 0);
+    FUZZ_CHECK(status == BS_OK || status == BS_ERR_NOMEM);
+    if (status == BS_OK) {
+        check_html(text, size);
+    }
+    free(text);
+}
+
+void fuzz_check_outputs(const struct bs_scan_report *report)
+{
+    const struct bs_scan_result *result = &report->result;
     struct bs_report_model model_storage;
     struct bs_error model_err = {BS_OK, ""};
-    enum bs_status built = bs_report_model_build(result, NULL, &model_storage, &model_err);
+    enum bs_status built =
+        bs_report_model_build(result, &report->backup, &model_storage, &model_err);
     FUZZ_CHECK(built == BS_OK || built == BS_ERR_NOMEM);
     if (built != BS_OK) {
         return;
     }
     const struct bs_report_model *model = &model_storage;
     check_model(result, model);
+    check_documents(report, model);
     for (int all = 0; all <= 1; all++) {
         char *text = NULL;
         size_t size = 0;
@@ -385,7 +532,8 @@ void fuzz_scan_image(void *bytes, size_t size)
         check_people(&result);
         check_threads(&result);
         check_signal(&result);
-        check_outputs(&result);
+        struct bs_scan_report report = {.source_kind = BS_SOURCE_DATABASE, .result = result};
+        fuzz_check_outputs(&report);
     }
     bs_scan_result_clear(&result);
     bs_sqlite_db_close(db);

@@ -9,8 +9,15 @@
 
 #include <stddef.h>
 
+#include "core/scan/scan.h"
+
 /* Scans the database image bytes[0..size), a malloc'd block this call takes over (freed,
  * also when it is not a database). Aborts when an invariant does not hold. */
 void fuzz_scan_image(void *bytes, size_t size);
+
+/* Builds the report model of report and checks it and every output written from it (both
+ * CSVs, the summary, JSON and HTML: see scan_check.c). Aborts when an invariant does not
+ * hold. */
+void fuzz_check_outputs(const struct bs_scan_report *report);
 
 #endif
