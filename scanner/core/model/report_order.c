@@ -26,7 +26,8 @@ static int compare_threads(const void *a, const void *b)
 const struct bs_thread **bs_report_thread_order(const struct bs_scan_result *result, bool all,
                                                 size_t *count)
 {
-    const struct bs_thread **order = malloc((result->thread_count + 1) * sizeof(*order));
+    const struct bs_thread **order =
+        malloc((result->thread_count + 1) * sizeof(const struct bs_thread *));
     if (order == NULL) {
         return NULL;
     }
@@ -36,7 +37,7 @@ const struct bs_thread **bs_report_thread_order(const struct bs_scan_result *res
             order[n++] = &result->threads[i];
         }
     }
-    qsort(order, n, sizeof(*order), compare_threads);
+    qsort(order, n, sizeof(const struct bs_thread *), compare_threads);
     *count = n;
     return order;
 }

@@ -401,7 +401,7 @@ enum bs_status bs_sqlite_db_open_memory(void *bytes, size_t size,
     unsigned char *header = bytes;
     status = bytes == NULL ? bs_error_set(err, BS_ERR_FORMAT, "empty database image")
                            : check_header(header, size, err);
-    if (status != BS_OK) {
+    if (status != BS_OK || header == NULL) {
         goto done;
     }
     /* Bytes 18 and 19 are the read and write format versions: 2 means WAL, which a memory
