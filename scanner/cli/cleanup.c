@@ -2,13 +2,11 @@
 #include "cli/cleanup.h"
 
 #include <signal.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "core/store/sqlite_db.h"
-
-#define MAX_PATHS  16
+/* Four outputs and one private copy (a folder and four files) at a time, with room to spare. */
+#define MAX_PATHS  32
 #define PATH_BYTES 4096
 
 volatile sig_atomic_t cli_interrupted;
@@ -16,40 +14,28 @@ volatile sig_atomic_t cli_interrupted;
 /* Paths are written before their slot is marked used, so the handler never sees half. */
 static char paths[MAX_PATHS][PATH_BYTES];
 static volatile sig_atomic_t used[MAX_PATHS];
-static char private_dir[PATH_BYTES];
-static volatile sig_atomic_t has_private_dir;
+static volatile sig_atomic_t is_core_watching;
+static volatile sig_atomic_t caught_signal;
 
 static void on_signal(int signal_number)
 {
-    cli_interrupted = 1;
+    if (is_core_watching && !cli_interrupted) {
+        caught_signal = signal_number;
+        cli_interrupted = 1;
+        return;
+    }
+    /* Files first, then the folders they were in: unlink fails on a folder, rmdir on a file. */
     for (int i = 0; i < MAX_PATHS; i++) {
         if (used[i]) {
             (void)unlink(paths[i]);
         }
     }
-    if (has_private_dir) {
-        static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
-        char path[PATH_BYTES + 64];
-        for (size_t s = 0; s < sizeof(suffixes) / sizeof(suffixes[0]); s++) {
-            /* Compose by hand: snprintf is not async-signal-safe. */
-            size_t n = 0;
-            for (const char *p = private_dir; *p != '\0' && n < PATH_BYTES; p++) {
-                path[n++] = *p;
-            }
-            path[n++] = '/';
-            for (const char *p = BS_SQLITE_PRIVATE_NAME; *p != '\0'; p++) {
-                path[n++] = *p;
-            }
-            for (const char *p = suffixes[s]; *p != '\0'; p++) {
-                path[n++] = *p;
-            }
-            path[n] = '\0';
-            (void)unlink(path);
+    for (int i = 0; i < MAX_PATHS; i++) {
+        if (used[i]) {
+            (void)rmdir(paths[i]);
         }
-        (void)rmdir(private_dir);
     }
-    (void)signal(signal_number, SIG_DFL);
-    (void)raise(signal_number);
+    _exit(128 + signal_number);
 }
 
 void cli_cleanup_install(void)
@@ -58,19 +44,34 @@ void cli_cleanup_install(void)
     memset(&action, 0, sizeof(action));
     action.sa_handler = on_signal;
     (void)sigemptyset(&action.sa_mask);
+    /* Block the others while one is handled, so two signals never clean up at once. */
+    (void)sigaddset(&action.sa_mask, SIGINT);
+    (void)sigaddset(&action.sa_mask, SIGTERM);
+    (void)sigaddset(&action.sa_mask, SIGHUP);
     (void)sigaction(SIGINT, &action, NULL);
     (void)sigaction(SIGTERM, &action, NULL);
     (void)sigaction(SIGHUP, &action, NULL);
 }
 
+void cli_cleanup_watch(bool is_watched)
+{
+    is_core_watching = is_watched ? 1 : 0;
+}
+
+int cli_cleanup_exit_status(void)
+{
+    return 128 + (caught_signal != 0 ? (int)caught_signal : SIGINT);
+}
+
 bool cli_cleanup_add_file(const char *path)
 {
-    if (strlen(path) >= PATH_BYTES) {
+    size_t length = strlen(path);
+    if (length >= PATH_BYTES) {
         return false;
     }
     for (int i = 0; i < MAX_PATHS; i++) {
         if (!used[i]) {
-            memcpy(paths[i], path, strlen(path) + 1);
+            memcpy(paths[i], path, length + 1);
             used[i] = 1;
             return true;
         }
@@ -87,11 +88,12 @@ void cli_cleanup_forget_file(const char *path)
     }
 }
 
-void cli_cleanup_add_private_dir(const char *path, void *context)
+void cli_cleanup_on_private_path(const char *path, bool is_removed, void *context)
 {
     (void)context;
-    if (strlen(path) < PATH_BYTES) {
-        memcpy(private_dir, path, strlen(path) + 1);
-        has_private_dir = 1;
+    if (is_removed) {
+        cli_cleanup_forget_file(path);
+    } else {
+        (void)cli_cleanup_add_file(path);
     }
 }

@@ -12,13 +12,8 @@ static void emit(const char *level, const char *fmt, va_list args) BS_PRINTF(2, 
 static void emit(const char *level, const char *fmt, va_list args)
 {
     struct bs_strbuf safe = {0};
-    va_list copy;
-    va_copy(copy, args);
-    int needed = vsnprintf(NULL, 0, fmt, copy);
-    va_end(copy);
-    if (needed >= 0) {
-        char line[2048];
-        (void)vsnprintf(line, sizeof(line), fmt, args);
+    char line[2048]; /* longer lines are cut: a diagnostic names a path and says one thing */
+    if (vsnprintf(line, sizeof(line), fmt, args) >= 0) {
         bs_strbuf_append_safe(&safe, line);
     }
     (void)fprintf(stderr, "bubblescan: %s: %s\n", level, bs_strbuf_str(&safe));

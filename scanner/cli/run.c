@@ -100,7 +100,7 @@ static int exit_for_source_error(const struct cli_options *options, const struct
         code = CLI_EXIT_PASSWORD;
         break;
     case BS_ERR_INTERRUPTED:
-        code = 130;
+        code = cli_cleanup_exit_status();
         break;
     default:
         break;
@@ -125,7 +125,7 @@ static int exit_for_contacts_error(const struct cli_options *options, const stru
         break;
     }
     cli_error("--contacts %s: %s%s", options->contacts_path, err->message, advice);
-    return err->status == BS_ERR_INTERRUPTED ? 130 : CLI_EXIT_SOURCE;
+    return err->status == BS_ERR_INTERRUPTED ? cli_cleanup_exit_status() : CLI_EXIT_SOURCE;
 }
 
 /* One output file: the path asked for (NULL when not asked) and what writes it. */
@@ -285,10 +285,10 @@ int cli_run(const struct cli_options *options)
         .source_path = options->source_path,
         .default_country = options->country,
         .since = options->since,
-        .open =
+        .files =
             {
                 .temp_root = temp_root != NULL && temp_root[0] != '\0' ? temp_root : "/tmp",
-                .on_private_dir = cli_cleanup_add_private_dir,
+                .on_private_path = cli_cleanup_on_private_path,
                 .interrupt_flag = &cli_interrupted,
             },
         .on_progress = show_progress ? on_progress : NULL,
@@ -300,17 +300,25 @@ int cli_run(const struct cli_options *options)
     struct bs_error err = {BS_OK, ""};
     struct bs_contacts *contacts = NULL;
     struct bs_name_source names;
+    /* From here to the end of the scan the core watches cli_interrupted (cleanup.h). */
+    cli_cleanup_watch(true);
     if (options->contacts_path != NULL) {
-        if (bs_contacts_read_file(options->contacts_path, options->country, &request.open,
+        if (bs_scan_read_contacts(options->contacts_path, options->country, &request.files,
                                   &contacts, &err) != BS_OK) {
+            cli_cleanup_watch(false);
             return exit_for_contacts_error(options, &err);
         }
         names = bs_contacts_name_source(contacts);
         request.names = &names;
     }
     enum bs_status status = bs_scan_run(&request, &report, &err);
+    cli_cleanup_watch(false);
     bs_contacts_free(contacts); /* the scan copied the names it used */
     progress_end(&progress);
+    if (status == BS_OK && cli_interrupted) { /* the signal came after the last batch */
+        bs_scan_report_clear(&report);
+        status = bs_error_set(&err, BS_ERR_INTERRUPTED, "interrupted");
+    }
     if (status != BS_OK) {
         return exit_for_source_error(options, &err);
     }

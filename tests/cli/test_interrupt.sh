@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Temporary files are gone after SIGINT or SIGTERM (SPEC 2, 4): a scan is stopped by a signal
 # (1) while it reads a large WAL-mode database, whose private copy (database and WAL, in a
-# mode-0700 folder under TMPDIR) exists at that moment, and (2) while it writes a large CSV to
-# a temporary name beside the target. Afterwards TMPDIR and the output folder hold nothing,
-# the source folder is byte-identical, and the exit status is the signal's (the process ends
-# by the signal it received). The databases are made once with python3's sqlite3 module and
-# kept in the build folder; a machine fast enough to finish before the signal gets a bigger one.
+# mode-0700 folder under TMPDIR) exists at that moment, (2) while it writes a large CSV to
+# a temporary name beside the target, and (3) in the middle of the message pass over a large
+# synthetic database (fixtures/generator), where it must stop at the next batch of rows, within
+# a second or two, not at the end of the scan. Afterwards TMPDIR and the output folder hold
+# nothing (no output file appears), the source folder is byte-identical, and the exit status is
+# 130 for SIGINT and 143 for SIGTERM. The databases are made once and kept in the build folder;
+# a machine fast enough to finish before the signal gets a bigger one.
 # Usage: test_interrupt.sh BUBBLESCAN BUILD_DIR SOURCE_DIR
 set -u
-bubblescan=$1 build=$2
+bubblescan=$1 build=$2 source=$3
 command -v python3 >/dev/null || { echo "python3 missing (.ci/install-deps installs it)"; exit 1; }
 . "$(dirname "${BASH_SOURCE[0]}")/harness.sh"
 cache=$build/tests/cli/interrupt
@@ -66,7 +68,9 @@ EOF
 
 # interrupt SIGNAL TRIGGER DB OUT TMP [OPTIONS...]: starts a scan, sends SIGNAL as soon as
 # TRIGGER holds ("private": the private copy of the WAL is complete, plus half a second;
-# "output": a temporary output file exists), and prints how the process ended.
+# "output": a temporary output file exists; "scan": $DELAY seconds after the start, in the
+# message pass of a database without WAL), and prints how the process ended and how long after
+# the signal.
 interrupt() {
     python3 - "$bubblescan" "$@" <<'EOF'
 import os, signal, subprocess, sys, time
@@ -75,8 +79,11 @@ options = sys.argv[7:]
 env = dict(os.environ, TMPDIR=tmp)
 process = subprocess.Popen([bubblescan, '--quiet'] + options + [db], env=env,
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-wal_size = os.path.getsize(db + '-wal')
+wal_size = os.path.getsize(db + '-wal') if trigger == 'private' else 0
+started = time.monotonic()
 def ready():
+    if trigger == 'scan':
+        return time.monotonic() - started >= float(os.environ['DELAY'])
     if trigger == 'private':
         for entry in os.listdir(tmp):
             wal = os.path.join(tmp, entry, 'evidence.db-wal')
@@ -90,15 +97,21 @@ sent = False
 while process.poll() is None and time.monotonic() < deadline:
     try:
         if ready():
-            process.send_signal(getattr(signal, signame))
-            sent = True
+            # "SIGINT2": twice, 10 ms apart (signals of one kind pending together merge), so
+            # the second comes before the scan reached its next batch, and the handler itself
+            # removes every path the core registered and ends the process.
+            for second in range(2 if signame.endswith('2') else 1):
+                time.sleep(0.01 * second)
+                process.send_signal(getattr(signal, signame.rstrip('2')))
+            sent = time.monotonic()
             break
     except FileNotFoundError:
         pass  # the folder went away while it was being listed
     time.sleep(0.001)
 _, err = process.communicate(timeout=600)
 status = process.returncode
-print('sent' if sent else 'not-sent', -status if status < 0 else 'exit-%d' % status)
+print('sent' if sent else 'not-sent', -status if status < 0 else 'exit-%d' % status,
+      '%.2f' % (time.monotonic() - sent) if sent else '-')
 sys.stderr.write(err.decode(errors='replace'))
 EOF
 }
@@ -106,10 +119,12 @@ EOF
 snapshot() { (cd "$1" && find . -printf '%p %m %s\n' | sort && find . -type f -exec sha256sum {} + | sort); }
 
 # check LABEL SIGNAL TRIGGER SOURCE_DIR [OPTIONS...]: one interrupted run; false when the scan
-# ended before the signal could be sent (the database is too small for this machine).
+# ended before the signal could be sent (the database is too small for this machine). The scan
+# reads SOURCE_DIR/sms.db; MAX_SECONDS (default 60) bounds the time from the signal to the end.
 check() {
     local label=$1 sig=$2 trigger=$3 src=$4
     shift 4
+    local want=exit-$((128 + $(kill -l "${sig%2}")))
     local out=$work/out-$label tmp=$work/tmp-$label
     rm -rf "$out" "$tmp"
     mkdir -p "$out" "$tmp"
@@ -117,10 +132,19 @@ check() {
     before=$(snapshot "$src")
     local result
     result=$(interrupt "$sig" "$trigger" "$src/sms.db" "$out" "$tmp" "$@" 2>"$work/$label.err")
+    echo "$label: $result (signal sent, exit status, seconds from the signal to the end)"
     case $result in
-    "not-sent exit-0") return 1 ;;
-    "sent $(kill -l "$sig")") pass ;;
-    *) fail "$label: ended with '$result', want the signal $sig: $(head -c 400 "$work/$label.err")" ;;
+    "not-sent exit-0 -") return 1 ;;
+    "sent $want "*)
+        # WHERE: the stop must have come from that part of the scan, else the signal was late.
+        [ -z "${WHERE:-}" ] || grep -q "$WHERE: interrupted" "$work/$label.err" || return 1
+        pass ;;
+    *) fail "$label: ended with '$result', want $want: $(head -c 400 "$work/$label.err")" ;;
+    esac
+    local seconds=${result##* }
+    case $seconds in
+    [0-9]*) awk -v s="$seconds" -v m="${MAX_SECONDS:-60}" 'BEGIN { exit !(s <= m) }' && pass ||
+        fail "$label: ended $seconds s after the signal, want at most ${MAX_SECONDS:-60} s" ;;
     esac
     [ -z "$(ls -A "$tmp")" ] && pass || fail "$label: left in TMPDIR: $(ls -AR "$tmp" | head -n 5)"
     [ -z "$(ls -A "$out")" ] && pass || fail "$label: left in the output folder: $(ls -A "$out")"
@@ -135,7 +159,8 @@ while :; do
     db=$cache/scan-$messages
     [ -s "$db/sms.db-wal" ] || make_db "$db" $messages 64 || { fail "making $db"; break; }
     check scan-int SIGINT private "$db" --csv "$work/out-scan-int/threads.csv" &&
-        check scan-term SIGTERM private "$db" --csv "$work/out-scan-term/threads.csv" && break
+        check scan-term SIGTERM private "$db" --csv "$work/out-scan-term/threads.csv" &&
+        check scan-int-twice SIGINT2 private "$db" --csv "$work/out-scan-int-twice/t.csv" && break
     [ $messages -ge 32000000 ] && { fail "scans end before a signal can be sent"; break; }
     rm -rf "$db"
     messages=$((messages * 2))
@@ -154,5 +179,51 @@ while :; do
     rm -rf "$db"
     chats=$((chats * 2))
 done
+
+# (3) in the middle of the message pass over a large synthetic database without WAL: the scan
+# stops at its next batch of rows (SQLite's progress handler checks the flag every 10,000
+# steps), long before it would have ended. Both signals, with every output asked for.
+generator=$build/fixtures/generator/make_synthetic_db
+if [ -x "$generator" ]; then
+    messages=300000
+    while :; do
+        db=$cache/synthetic-$messages
+        if ! [ -s "$db/sms.db" ]; then
+            rm -rf "$db" && mkdir -p "$db" &&
+                "$generator" --quiet --ddl "$source/schema/ddl/macos26.sql" --messages $messages \
+                    --seed 1 --out "$db/sms.db" || { fail "making $db"; break; }
+        fi
+        # Half of an uninterrupted scan's time on this machine, now: inside the message pass,
+        # which is most of a scan, however loaded the machine is.
+        seconds=$(python3 -c 'import subprocess, sys, time
+t = time.monotonic()
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)
+print("%.2f" % (time.monotonic() - t))' "$bubblescan" --quiet "$db/sms.db") ||
+            { fail "scanning $db"; break; }
+        export DELAY
+        DELAY=$(awk -v s="$seconds" 'BEGIN { print s / 2 }')
+        echo "synthetic-$messages: an uninterrupted scan takes $seconds s; signal after $DELAY s"
+        outputs() { echo --all --csv "$work/out-$1/t.csv" --signal "$work/out-$1/s.csv" \
+            --json "$work/out-$1/r.json" --html "$work/out-$1/r.html"; }
+        # batch LABEL SIGNAL: up to three tries on this database (a loaded machine may be
+        # slower or faster than the measure), each wanting the stop in the message pass.
+        batch() {
+            local try
+            for try in 1 2 3; do
+                # shellcheck disable=SC2046
+                MAX_SECONDS=2 WHERE='reading messages' check "$1" "$2" scan "$db" \
+                    $(outputs "$1") && return 0
+                echo "$1: try $try stopped elsewhere: $(head -c 200 "$work/$1.err")"
+            done
+            return 1
+        }
+        batch batch-int SIGINT && batch batch-term SIGTERM && break
+        [ $messages -ge 2400000 ] && { fail "synthetic scans end before a signal can be sent"; break; }
+        rm -rf "$db"
+        messages=$((messages * 2))
+    done
+else
+    fail "no $generator"
+fi
 
 finish interrupt

@@ -1,6 +1,7 @@
 /* Unit tests for core/keybag: the TLV keybag and wrapped-key values decode into the right
  * fields, and every malformed keybag is BS_ERR_FORMAT with a precise message, never a crash.
- * The realdata part reads the pyiosbackup keybags from ../shared (skipped when absent). */
+ * Every keybag is built in the test; the realdata part, an extra, reads the pyiosbackup
+ * keybags from ../shared when present (left out when absent; the test still runs). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -601,10 +602,8 @@ int main(void)
     test_limits_are_inclusive();
     test_wrapped_key_values();
     bool realdata_present = test_realdata_keybags();
-    int result = check_report("keybag");
-    if (result == 0 && !realdata_present) {
-        printf("keybag: %s absent, realdata checks skipped\n", REALDATA_DIR);
-        return 77;
+    if (!realdata_present) { /* an extra: the keybags built above stand alone */
+        printf("keybag: %s absent: only the realdata checks are left out\n", REALDATA_DIR);
     }
-    return result;
+    return check_report("keybag");
 }

@@ -302,7 +302,7 @@ enum bs_status bs_contacts_read(struct bs_sqlite_db *db, const char *default_cou
     struct bs_contacts *contacts = calloc(1, sizeof(*contacts));
     enum bs_status status = contacts == NULL ? bs_error_set(err, BS_ERR_NOMEM, "out of memory")
                                              : bs_ids_create(&ids, err);
-    if (status != BS_OK) {
+    if (status != BS_OK || contacts == NULL) {
         goto done;
     }
     struct value_reader reader = {contacts, ids, default_country != NULL ? default_country : "us"};

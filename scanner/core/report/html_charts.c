@@ -74,7 +74,7 @@ void bs_html_month_chart(struct bs_html_page *page, const struct bs_scan_result 
     if (bucket > 12) {
         start = first - first % 12;
     }
-    size_t bar_count = (size_t)((last - start) / bucket + 1);
+    size_t bar_count = (size_t)((last - start) / bucket) + 1;
     struct bar *bars = calloc(bar_count, sizeof(*bars));
     if (bars == NULL) {
         page->buf.failed = true;

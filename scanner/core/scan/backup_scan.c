@@ -48,6 +48,7 @@ static const struct {
 
 struct backup_scan {
     const struct bs_scan_request *request;
+    const struct bs_sqlite_open_options *open; /* request->files, as SQLite takes them */
     struct bs_scan_report *report;
     const char *country;
     struct bs_backup_layout *layout;
@@ -258,8 +259,8 @@ static enum bs_status read_contacts(struct backup_scan *scan, struct bs_error *e
     }
     struct bs_sqlite_db *db = NULL;
     struct bs_error local = {BS_OK, ""};
-    enum bs_status status = bs_backup_file_open_db(book, &scan->files[ROLE_ADDRESS_BOOK_WAL],
-                                                   &scan->request->open, &db, &local);
+    enum bs_status status =
+        bs_backup_file_open_db(book, &scan->files[ROLE_ADDRESS_BOOK_WAL], scan->open, &db, &local);
     if (status == BS_OK) {
         status = bs_contacts_read(db, scan->country, &scan->contacts, &local);
     }
@@ -282,7 +283,7 @@ static enum bs_status read_messages(struct backup_scan *scan, struct bs_error *e
     const struct bs_scan_request *request = scan->request;
     struct bs_sqlite_db *db = NULL;
     enum bs_status status = bs_backup_file_open_db(
-        &scan->files[ROLE_SMS], &scan->files[ROLE_SMS_WAL], &request->open, &db, err);
+        &scan->files[ROLE_SMS], &scan->files[ROLE_SMS_WAL], scan->open, &db, err);
     if (status == BS_OK) {
         struct bs_scan_options options = {
             .ids = scan->ids,
@@ -403,13 +404,13 @@ static enum bs_status open_layout(struct backup_scan *scan, struct bs_error *err
         enum bs_status status = unlock(scan, err);
         if (status == BS_OK) {
             status =
-                bs_backup_layout_open_encrypted(scan->request->source_path, &scan->request->open,
-                                                scan->keys, &scan->encryption, &scan->layout, err);
+                bs_backup_layout_open_encrypted(scan->request->source_path, scan->open, scan->keys,
+                                                &scan->encryption, &scan->layout, err);
         }
         return status;
     }
     enum bs_status status =
-        bs_backup_layout_open(scan->request->source_path, &scan->request->open, &scan->layout, err);
+        bs_backup_layout_open(scan->request->source_path, scan->open, &scan->layout, err);
     if (status == BS_OK) {
         scan->evidence.is_legacy_layout =
             bs_backup_layout_get_kind(scan->layout) == BS_BACKUP_LAYOUT_MBDB;
@@ -465,12 +466,14 @@ static enum bs_status run(struct backup_scan *scan, struct bs_error *err)
     return status;
 }
 
-enum bs_status bs_backup_scan(const struct bs_scan_request *request, struct bs_scan_report *report,
-                              struct bs_error *err)
+enum bs_status bs_backup_scan(const struct bs_scan_request *request,
+                              const struct bs_sqlite_open_options *open,
+                              struct bs_scan_report *report, struct bs_error *err)
 {
     struct backup_scan scan;
     memset(&scan, 0, sizeof(scan));
     scan.request = request;
+    scan.open = open;
     scan.report = report;
     scan.country = request->default_country != NULL ? request->default_country : "us";
     report->backup.is_backup = true;

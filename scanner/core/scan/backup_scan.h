@@ -13,16 +13,18 @@
 
 #include "core/base/status.h"
 #include "core/scan/scan.h"
+#include "core/store/sqlite_db.h"
 
 /* Scans the backup folder request->source_path into *report (zeroed by the caller; on failure
- * the caller clears it). report->backup receives the device facts, findings and warnings;
- * request->names, when given, names people instead of the backup's AddressBook.
- * BS_ERR_UNSUPPORTED (not a backup; an encrypted iOS 4-9 one), BS_ERR_PASSWORD (encrypted:
- * no password, or the wrong one), BS_ERR_UNSAFE (the Messages database or its WAL is a link, a
- * special file, outside the folder, or listed under an invalid fileID), BS_ERR_NOT_FOUND (no
- * Messages database in the backup), BS_ERR_FORMAT, BS_ERR_LIMIT, BS_ERR_IO, BS_ERR_INTERRUPTED,
- * BS_ERR_NOMEM. */
-enum bs_status bs_backup_scan(const struct bs_scan_request *request, struct bs_scan_report *report,
-                              struct bs_error *err);
+ * the caller clears it), opening its databases with open (request->files translated).
+ * report->backup receives the device facts, findings and warnings; request->names, when given,
+ * names people instead of the backup's AddressBook. BS_ERR_UNSUPPORTED (not a backup; an encrypted
+ * iOS 4-9 one), BS_ERR_PASSWORD (encrypted: no password, or the wrong one), BS_ERR_UNSAFE (the
+ * Messages database or its WAL is a link, a special file, outside the folder, or listed under an
+ * invalid fileID), BS_ERR_NOT_FOUND (no Messages database in the backup), BS_ERR_FORMAT,
+ * BS_ERR_LIMIT, BS_ERR_IO, BS_ERR_INTERRUPTED, BS_ERR_NOMEM. */
+enum bs_status bs_backup_scan(const struct bs_scan_request *request,
+                              const struct bs_sqlite_open_options *open,
+                              struct bs_scan_report *report, struct bs_error *err);
 
 #endif

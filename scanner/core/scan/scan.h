@@ -5,6 +5,7 @@
 #ifndef BS_CORE_SCAN_H
 #define BS_CORE_SCAN_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,7 +15,8 @@
 #include "core/model/findings.h"
 #include "core/model/model.h"
 #include "core/store/sms_store.h"
-#include "core/store/sqlite_db.h"
+
+struct bs_contacts;
 
 enum bs_source_kind {
     BS_SOURCE_DATABASE = 0, /* a bare sms.db or chat.db */
@@ -39,11 +41,27 @@ struct bs_scan_password_source {
     void *context;
 };
 
+/* The files a scan may create, and when it must stop (SPEC 2, 4). Every member may be NULL. */
+struct bs_scan_file_options {
+    /* Folder under which a private copy of a database with a WAL is made ("/tmp" when
+     * NULL). */
+    const char *temp_root;
+    /* Told every path the scan creates, before it can appear (a private folder as soon as it
+     * exists, then each file that may appear in it), with is_removed false; and each again
+     * with is_removed true once the scan removed it. A signal handler can so remove exactly
+     * what exists at that moment: unlink each path, then rmdir each. */
+    void (*on_private_path)(const char *path, bool is_removed, void *context);
+    void *context;
+    /* When set non-zero (by a signal handler), the scan stops at its next batch of rows with
+     * BS_ERR_INTERRUPTED, having removed what it created. */
+    const volatile sig_atomic_t *interrupt_flag;
+};
+
 struct bs_scan_request {
     const char *source_path;
     const char *default_country; /* "us" when NULL */
     struct bs_date since;        /* unknown = every message */
-    struct bs_sqlite_open_options open;
+    struct bs_scan_file_options files;
     const struct bs_name_source *names; /* contact names; may be NULL */
     void (*on_progress)(uint64_t done, uint64_t total, void *context);
     void *progress_context;
@@ -62,6 +80,12 @@ struct bs_scan_report {
  * BS_ERR_NOMEM. On failure *report is cleared. */
 enum bs_status bs_scan_run(const struct bs_scan_request *request, struct bs_scan_report *report,
                            struct bs_error *err);
+
+/* Reads the contact book at path (contacts.h bs_contacts_read_file) with the same file
+ * options as a scan; caller owns *out. */
+enum bs_status bs_scan_read_contacts(const char *path, const char *default_country,
+                                     const struct bs_scan_file_options *files,
+                                     struct bs_contacts **out, struct bs_error *err);
 
 /* Frees what a report owns. NULL-safe. */
 void bs_scan_report_clear(struct bs_scan_report *report);

@@ -32,6 +32,8 @@ struct bs_sqlite_db {
     void *image;       /* owned memory image, or NULL */
     size_t image_size; /* wiped before it is freed: it may be decrypted evidence */
     char *private_dir; /* owned private copy folder, or NULL */
+    void (*on_private_path)(const char *path, bool is_removed, void *context);
+    void *private_path_context;
     struct column_cache *caches;
     size_t cache_count;
     size_t cache_capacity;
@@ -44,6 +46,18 @@ struct bs_sqlite_query {
 };
 
 static const char sqlite_magic[16] = "SQLite format 3";
+
+/* The copy inside the private folder, and the files that may appear beside it. */
+static const char private_name[] = "evidence.db";
+static const char *const private_suffixes[] = {"", "-wal", "-shm", "-journal"};
+#define PRIVATE_SUFFIX_COUNT (sizeof(private_suffixes) / sizeof(private_suffixes[0]))
+
+static void tell_private_path(const struct bs_sqlite_db *db, const char *path, bool is_removed)
+{
+    if (db->on_private_path != NULL) {
+        db->on_private_path(path, is_removed, db->private_path_context);
+    }
+}
 
 /* Stops long statements when the caller's signal handler raised the flag. */
 static int progress_check(void *context)
@@ -114,6 +128,8 @@ static struct bs_sqlite_db *db_create(const struct bs_sqlite_open_options *optio
     struct bs_sqlite_db *db = calloc(1, sizeof(*db));
     if (db != NULL && options != NULL) {
         db->interrupt_flag = options->interrupt_flag;
+        db->on_private_path = options->on_private_path;
+        db->private_path_context = options->context;
     }
     return db;
 }
@@ -191,17 +207,27 @@ done:
     return status;
 }
 
-static void remove_private_dir(const char *dir)
+/* Tells (is_removed false) or removes and tells (true) each file of the private folder. */
+static void private_files(const struct bs_sqlite_db *db, bool is_removed)
 {
-    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
     char path[4096];
-    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-        int n = snprintf(path, sizeof(path), "%s/%s%s", dir, BS_SQLITE_PRIVATE_NAME, suffixes[i]);
+    for (size_t i = 0; i < PRIVATE_SUFFIX_COUNT; i++) {
+        int n = snprintf(path, sizeof(path), "%s/%s%s", db->private_dir, private_name,
+                         private_suffixes[i]);
         if (n > 0 && (size_t)n < sizeof(path)) {
-            (void)unlink(path);
+            if (is_removed) {
+                (void)unlink(path);
+            }
+            tell_private_path(db, path, is_removed);
         }
     }
-    (void)rmdir(dir);
+}
+
+static void remove_private_dir(const struct bs_sqlite_db *db)
+{
+    private_files(db, true);
+    (void)rmdir(db->private_dir);
+    tell_private_path(db, db->private_dir, true);
 }
 
 /* The WAL to apply: wal_path when given, else "<path>-wal" when it exists and is not empty;
@@ -284,10 +310,9 @@ static enum bs_status open_private_copy(struct bs_sqlite_db *db, const char *pat
         (void)rmdir(dir);
         return bs_error_set(err, BS_ERR_NOMEM, "out of memory");
     }
-    if (options != NULL && options->on_private_dir != NULL) {
-        options->on_private_dir(dir, options->context);
-    }
-    int a = snprintf(copy_path, copy_size, "%s/%s", dir, BS_SQLITE_PRIVATE_NAME);
+    tell_private_path(db, dir, false);
+    private_files(db, false);
+    int a = snprintf(copy_path, copy_size, "%s/%s", dir, private_name);
     int c = snprintf(dst_wal, sizeof(dst_wal), "%s-wal", copy_path);
     if (a < 0 || c < 0 || (size_t)a >= copy_size || (size_t)c >= sizeof(dst_wal)) {
         return bs_error_set(err, BS_ERR_IO, "path too long");
@@ -376,7 +401,7 @@ enum bs_status bs_sqlite_db_open_memory(void *bytes, size_t size,
     unsigned char *header = bytes;
     status = bytes == NULL ? bs_error_set(err, BS_ERR_FORMAT, "empty database image")
                            : check_header(header, size, err);
-    if (status != BS_OK) {
+    if (status != BS_OK || header == NULL) {
         goto done;
     }
     /* Bytes 18 and 19 are the read and write format versions: 2 means WAL, which a memory
@@ -418,7 +443,7 @@ void bs_sqlite_db_close(struct bs_sqlite_db *db)
         free(db->image);
     }
     if (db->private_dir != NULL) {
-        remove_private_dir(db->private_dir);
+        remove_private_dir(db);
         free(db->private_dir);
     }
     for (size_t i = 0; i < db->cache_count; i++) {

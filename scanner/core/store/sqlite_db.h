@@ -26,17 +26,16 @@ struct bs_sqlite_open_options {
     /* Folder under which a private copy is made when a WAL must be applied ("/tmp" when
      * NULL). */
     const char *temp_root;
-    /* Told the private folder's path as soon as it exists, so the caller can remove it on
-     * a signal; may be NULL. The folder holds only "evidence.db" and its -wal/-shm/-journal. */
-    void (*on_private_dir)(const char *path, void *context);
+    /* Told every path of a private copy: the folder as soon as it exists, then each file
+     * before it can appear in it (the copy, its WAL and what SQLite may add), with is_removed
+     * false; and each again with is_removed true once bs_sqlite_db_close removed it. The
+     * caller can so remove exactly these on a signal (files before the folder); may be NULL. */
+    void (*on_private_path)(const char *path, bool is_removed, void *context);
     void *context;
     /* When non-NULL and set non-zero (by a signal handler), long queries stop with
      * BS_ERR_INTERRUPTED. */
     const volatile sig_atomic_t *interrupt_flag;
 };
-
-/* Name of the copy inside the private folder (see on_private_dir). */
-#define BS_SQLITE_PRIVATE_NAME "evidence.db"
 
 /* Opens the database file at path read-only (see the file comment). Its WAL is wal_path
  * when given (a backup stores sms.db-wal under its own name), else "<path>-wal" when that

@@ -172,7 +172,7 @@ static enum bs_status inspect(struct wal_source *source, uint64_t wal_size, uint
         wal_size >= WAL_HEADER_BYTES ? source_frame(source, 0, WAL_HEADER_BYTES) : NULL;
     struct bs_byte_reader reader;
     bs_byte_reader_init(&reader, raw, raw != NULL ? WAL_HEADER_BYTES : 0);
-    struct wal_header header;
+    struct wal_header header = {0};
     enum bs_status status = read_header(&reader, &header, err);
     if (status != BS_OK || header.page_size == 0) {
         return status;
