@@ -250,9 +250,9 @@ static enum bs_status read_handles(struct scan_state *state, struct bs_error *er
         }
         size_t service_length = handle->service == NULL ? 0 : strlen(handle->service);
         enum bs_service service = bs_classify_service(handle->service, service_length);
-        handle->has_imessage_service =
-            service == BS_SERVICE_IMESSAGE || service == BS_SERVICE_SATELLITE;
-        handle->has_rcs_service = service == BS_SERVICE_RCS;
+        enum bs_transport transport = bs_classify_message_transport(service, false, false);
+        handle->has_imessage_service = transport == BS_TRANSPORT_IMESSAGE;
+        handle->has_rcs_service = transport == BS_TRANSPORT_RCS;
         handle->is_jabber = handle->service != NULL && strcmp(handle->service, "Jabber") == 0;
         handle->normalized_id = bs_ids_normalize(state->options->ids, handle->id, handle->country,
                                                  state->options->default_country, &handle->id_kind);
@@ -569,17 +569,13 @@ enum message_flag {
     FLAG_ICLOUD_SYNCED = 1 << 3
 };
 
-struct message_facts {
+/* One row of messages.sql: where the message belongs, and its facts for the rules. */
+struct message_row {
     int64_t rowid;
-    enum bs_service service;
-    struct bs_date date;
-    bool is_from_me;
     int64_t handle_id;
     int64_t item_type;
     int64_t other_handle;
-    bool was_downgraded;
-    bool has_attachment;
-    bool is_icloud_synced;
+    struct bs_message_facts facts;
 };
 
 static int64_t int_column(struct bs_sqlite_query *query, int column)
@@ -588,79 +584,17 @@ static int64_t int_column(struct bs_sqlite_query *query, int column)
     return bs_sqlite_query_int(query, column, &present);
 }
 
-static void add_to_thread(struct bs_thread *thread, const struct message_facts *message,
-                          bool is_first_chat)
-{
-    bool is_unencrypted = true;
-    switch (message->service) {
-    case BS_SERVICE_IMESSAGE:
-    case BS_SERVICE_SATELLITE:
-        thread->imessage_count++;
-        is_unencrypted = false;
-        break;
-    case BS_SERVICE_SMS:
-        if (message->has_attachment) {
-            thread->sms_attachment_count++;
-        } else {
-            thread->sms_plain_count++;
-            thread->sms_plain_first_chat_count += is_first_chat ? 1 : 0;
-        }
-        break;
-    case BS_SERVICE_RCS:
-        thread->rcs_count++;
-        break;
-    case BS_SERVICE_OTHER:
-        thread->other_count++;
-        break;
-    }
-    if (message->was_downgraded && is_unencrypted && message->service != BS_SERVICE_OTHER) {
-        thread->has_downgraded_unencrypted = true;
-    }
-    thread->from_me_count += message->is_from_me ? 1 : 0;
-    thread->first_message = bs_date_min(thread->first_message, message->date);
-    thread->last_message = bs_date_max(thread->last_message, message->date);
-    if (is_unencrypted) {
-        thread->last_unencrypted = bs_date_max(thread->last_unencrypted, message->date);
-    }
-}
-
-/* Whole-source counts per message; plain SMS in chats wait for the kind (see model.h). */
-static void add_to_totals(struct bs_scan_result *result, const struct message_facts *message,
-                          bool is_orphan)
-{
-    result->counted_messages++;
-    result->icloud_synced_messages += message->is_icloud_synced ? 1 : 0;
-    switch (message->service) {
-    case BS_SERVICE_IMESSAGE:
-    case BS_SERVICE_SATELLITE:
-        result->counts[BS_TRANSPORT_IMESSAGE]++;
-        break;
-    case BS_SERVICE_SMS:
-        if (message->has_attachment) {
-            result->counts[BS_TRANSPORT_MMS]++;
-        } else if (is_orphan) {
-            result->counts[BS_TRANSPORT_SMS]++;
-        }
-        break;
-    case BS_SERVICE_RCS:
-        result->counts[BS_TRANSPORT_RCS]++;
-        break;
-    case BS_SERVICE_OTHER:
-        result->counts[BS_TRANSPORT_OTHER]++;
-        break;
-    }
-    result->orphan_messages += is_orphan ? 1 : 0;
-}
-
-/* The previous row's service text and its class: nearly every row repeats one of a few
- * spellings, and comparing bytes is cheaper than classifying them again. */
+/* A cache in front of bs_classify_service: the previous row's service text and its class.
+ * Nearly every row repeats one of a few spellings, and comparing bytes is cheaper than
+ * classifying them again; the decision is always bs_classify_service's. */
 struct service_memo {
     char bytes[16];
     size_t length; /* SIZE_MAX: nothing remembered yet */
     enum bs_service service;
 };
 
-static enum bs_service classify_service(struct service_memo *memo, const char *bytes, size_t length)
+static enum bs_service memo_classify_service(struct service_memo *memo, const char *bytes,
+                                             size_t length)
 {
     if (bytes != NULL && length == memo->length && memcmp(bytes, memo->bytes, length) == 0) {
         return memo->service;
@@ -675,27 +609,28 @@ static enum bs_service classify_service(struct service_memo *memo, const char *b
 }
 
 static void read_message_row(struct bs_sqlite_query *query, struct service_memo *memo,
-                             struct message_facts *message)
+                             struct message_row *message)
 {
     bool present = false;
     size_t service_length = 0;
     const char *service = bs_sqlite_query_text(query, COL_SERVICE, &service_length);
+    struct bs_message_facts *facts = &message->facts;
     message->rowid = bs_sqlite_query_int(query, COL_ROWID, &present);
-    message->service = classify_service(memo, service, service_length);
+    facts->service = memo_classify_service(memo, service, service_length);
     int64_t raw_date = bs_sqlite_query_int(query, COL_DATE, &present);
-    message->date = bs_classify_date(raw_date, present);
+    facts->date = bs_classify_date(raw_date, present);
     message->handle_id = int_column(query, COL_HANDLE_ID);
     message->other_handle = int_column(query, COL_OTHER_HANDLE);
     message->item_type = int_column(query, COL_ITEM_TYPE);
     int64_t flags = int_column(query, COL_FLAGS);
-    message->is_from_me = (flags & FLAG_IS_FROM_ME) != 0;
-    message->was_downgraded = (flags & FLAG_WAS_DOWNGRADED) != 0;
-    message->has_attachment = (flags & FLAG_CACHE_HAS_ATTACHMENTS) != 0;
-    message->is_icloud_synced = (flags & FLAG_ICLOUD_SYNCED) != 0;
+    facts->is_from_me = (flags & FLAG_IS_FROM_ME) != 0;
+    facts->was_downgraded = (flags & FLAG_WAS_DOWNGRADED) != 0;
+    facts->has_attachment = (flags & FLAG_CACHE_HAS_ATTACHMENTS) != 0;
+    facts->is_icloud_synced = (flags & FLAG_ICLOUD_SYNCED) != 0;
 }
 
 static enum bs_status note_handle_evidence(struct scan_state *state,
-                                           const struct message_facts *message)
+                                           const struct message_row *message)
 {
     if (message->handle_id == 0) {
         return BS_OK;
@@ -705,9 +640,11 @@ static enum bs_status note_handle_evidence(struct scan_state *state,
         return BS_OK;
     }
     struct bs_handle *handle = &state->result->handles[index];
-    if (message->service == BS_SERVICE_IMESSAGE || message->service == BS_SERVICE_SATELLITE) {
+    enum bs_transport transport =
+        bs_classify_message_transport(message->facts.service, false, false);
+    if (transport == BS_TRANSPORT_IMESSAGE) {
         handle->seen_imessage = true;
-    } else if (message->service == BS_SERVICE_RCS) {
+    } else if (transport == BS_TRANSPORT_RCS) {
         handle->seen_rcs = true;
     }
     return BS_OK;
@@ -774,7 +711,7 @@ static enum bs_status read_messages(struct scan_state *state, struct bs_error *e
         if (status != BS_OK || !has_row) {
             break;
         }
-        struct message_facts message;
+        struct message_row message;
         read_message_row(query, &memo, &message);
         result->message_rows++;
         if (options->on_progress != NULL && result->message_rows % PROGRESS_EVERY_ROWS == 0) {
@@ -782,7 +719,7 @@ static enum bs_status read_messages(struct scan_state *state, struct bs_error *e
                                  options->progress_context);
         }
         if (cursor_matches(&attachments_cursor, message.rowid, err, &status)) {
-            message.has_attachment = true;
+            message.facts.has_attachment = true;
         }
         size_t chats[MAX_CHATS_PER_MESSAGE];
         size_t chat_count = 0;
@@ -804,18 +741,17 @@ static enum bs_status read_messages(struct scan_state *state, struct bs_error *e
             }
         }
         bool is_counted = message.item_type == 0;
-        bool is_in_window =
-            !options->since.is_known ||
-            (message.date.is_known && message.date.unix_seconds >= options->since.unix_seconds);
+        bool is_in_window = !options->since.is_known ||
+                            (message.facts.date.is_known &&
+                             message.facts.date.unix_seconds >= options->since.unix_seconds);
         if (status != BS_OK || !is_counted || !is_in_window) {
             continue;
         }
-        add_to_totals(result, &message, chat_count == 0);
-        status = bs_months_add(
-            &result->months, message.date,
-            message.service == BS_SERVICE_IMESSAGE || message.service == BS_SERVICE_SATELLITE, err);
+        bs_classify_add_to_totals(result, &message.facts, chat_count == 0);
+        status = bs_months_add(&result->months, message.facts.date,
+                               bs_classify_is_encrypted(message.facts.service), err);
         for (size_t i = 0; i < chat_count; i++) {
-            add_to_thread(&result->threads[chats[i]], &message, i == 0);
+            bs_classify_add_to_thread(&result->threads[chats[i]], &message.facts, i == 0);
         }
     }
     if (status != BS_OK) {
