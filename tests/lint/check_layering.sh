@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The boundaries of STYLE.md and scanner/core/README.md, checked: core never includes cli,
-# never prints to the terminal, exits or reads the environment; each third-party library is
+# never prints to the terminal, exits or reads the environment; no SQL is written in C; each third-party library is
 # included by exactly one core file (its adapter); our includes name their layer; and a core
 # folder includes only its own layer and the layers below it, in the order of RANKS.
 set -u
@@ -26,6 +26,13 @@ if grep -n '#include "cli/' $core_files; then fail "core includes cli"; fi
 if grep -nE '\b(printf|puts|exit|abort|getenv|perror)\s*\(|\b(stdout|stderr)\b' \
     $(echo "$core_files" | grep '\.c$'); then
     fail "core prints, exits or reads the environment"
+fi
+# SQL in one place (schema/queries, embedded through core/store/queries.h): no statement is
+# written in C; bs_sqlite_query_prepare_columns is the one helper that assembles identifiers.
+# shellcheck disable=SC2086
+if grep -nE '"[^"]*\b(SELECT|PRAGMA|INSERT|UPDATE|DELETE|CREATE|ATTACH|WITH)\b[^"]*"' \
+    $(echo "$core_files" | grep '\.c$') cli/*.c; then
+    fail "SQL written in C: put it in schema/queries/*.sql"
 fi
 check_adapter() { # header, the one file allowed to include it
     local found

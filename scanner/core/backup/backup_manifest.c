@@ -13,6 +13,7 @@
 
 #include "core/base/limits.h"
 #include "core/base/text.h"
+#include "core/store/queries.h"
 
 /* The key of the row being read (its `file` column, an MBFile); a record that gives none, or
  * that cannot be decoded, leaves key->has_key false with the reason in problem. */
@@ -53,9 +54,7 @@ enum bs_status bs_backup_manifest_db_find(struct bs_backup_layout *layout, const
     /* An encrypted backup's rows also hold each file's key (`file`, checked at open). */
     enum bs_status status = bs_sqlite_query_prepare(
         layout->manifest,
-        layout->keys != NULL
-            ? "SELECT fileID, flags, file FROM Files WHERE domain = ?1 AND relativePath = ?2"
-            : "SELECT fileID, flags FROM Files WHERE domain = ?1 AND relativePath = ?2",
+        layout->keys != NULL ? bs_sql_manifest_find_encrypted_file : bs_sql_manifest_find_file,
         &query, err);
     if (status == BS_OK) {
         status = bs_sqlite_query_bind_text(query, 1, domain, strlen(domain), err);
@@ -116,7 +115,7 @@ enum bs_status bs_backup_manifest_db_load_listing(struct bs_backup_layout *layou
 {
     struct bs_sqlite_query *query = NULL;
     enum bs_status status =
-        bs_sqlite_query_prepare(layout->manifest, "SELECT fileID, flags FROM Files", &query, err);
+        bs_sqlite_query_prepare(layout->manifest, bs_sql_manifest_files, &query, err);
     while (status == BS_OK && !layout->has_too_many) {
         bool has_row = false;
         status = bs_sqlite_query_step(query, &has_row, err);

@@ -11,14 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base/limits.h"
 #include "core/model/classify.h"
 #include "core/model/months.h"
 #include "core/store/queries.h"
 #include "core/store/sms_tables.h"
 
-/* A message in more chats than this is joined to the first ones only: real messages are in
- * one chat, rarely two. */
-#define MAX_CHATS_PER_MESSAGE 16
 /* Progress is reported every this many messages. */
 #define PROGRESS_EVERY_ROWS 65536
 
@@ -93,7 +91,7 @@ static enum bs_status collect_chats(struct bs_sms_pass *pass, struct join_cursor
         for (size_t i = 0; i < *chat_count && !seen; i++) {
             seen = chats[i] == index;
         }
-        if (!seen && *chat_count < MAX_CHATS_PER_MESSAGE) {
+        if (!seen && *chat_count < BS_MAX_CHATS_PER_MESSAGE) {
             chats[(*chat_count)++] = index;
         }
         status = cursor_step(cursor, err);
@@ -280,7 +278,7 @@ static enum bs_status read_messages(struct bs_sms_pass *pass, struct bs_error *e
         if (cursor_matches(&attachments_cursor, message.rowid, err, &status)) {
             message.facts.has_attachment = true;
         }
-        size_t chats[MAX_CHATS_PER_MESSAGE];
+        size_t chats[BS_MAX_CHATS_PER_MESSAGE];
         size_t chat_count = 0;
         if (status == BS_OK) {
             status = collect_chats(pass, &chats_cursor, message.rowid, chats, &chat_count, err);

@@ -17,51 +17,10 @@
 #include "core/store/plist_read.h"
 #include "core/store/queries.h"
 
-/* Resolves each "$column" of template against table: the quoted column when it exists,
- * NULL when it does not. Only our own embedded SQL goes through here, never data. */
-static char *resolve_query(struct bs_sqlite_db *db, const char *template, const char *table)
-{
-    struct bs_strbuf sql = {0};
-    for (const char *p = template; *p != '\0';) {
-        if (*p != '$') {
-            const char *next = strchr(p, '$');
-            size_t run = next == NULL ? strlen(p) : (size_t)(next - p);
-            bs_strbuf_append(&sql, p, run);
-            p += run;
-            continue;
-        }
-        const char *name = ++p;
-        while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-               *p == '_') {
-            p++;
-        }
-        char column[128];
-        size_t length = (size_t)(p - name);
-        if (length == 0 || length >= sizeof(column)) {
-            bs_strbuf_reset(&sql);
-            sql.failed = true;
-            break;
-        }
-        memcpy(column, name, length);
-        column[length] = '\0';
-        if (bs_sqlite_db_has_column(db, table, column)) {
-            bs_strbuf_appendf(&sql, "\"%s\"", column);
-        } else {
-            bs_strbuf_append_str(&sql, "NULL");
-        }
-    }
-    return bs_strbuf_take(&sql);
-}
-
 enum bs_status bs_sms_prepare(struct bs_sms_pass *pass, const char *template, const char *table,
                               struct bs_sqlite_query **out, struct bs_error *err)
 {
-    char *sql = resolve_query(pass->db, template, table);
-    if (sql == NULL) {
-        return bs_error_set(err, BS_ERR_NOMEM, "out of memory preparing a query");
-    }
-    enum bs_status status = bs_sqlite_query_prepare(pass->db, sql, out, err);
-    free(sql);
+    enum bs_status status = bs_sqlite_query_prepare_columns(pass->db, template, table, out, err);
     if (status != BS_OK) {
         bs_error_prefix(err, "reading table %s", table);
     }

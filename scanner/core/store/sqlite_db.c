@@ -17,6 +17,7 @@
 #include "core/base/limits.h"
 #include "core/base/text.h"
 #include "core/base/wipe.h"
+#include "core/store/queries.h"
 #include "core/store/wal_apply.h"
 
 struct column_cache {
@@ -78,6 +79,7 @@ static enum bs_status error_from_sqlite(int rc, sqlite3 *handle, struct bs_error
     }
 }
 
+/* Runs one of our embedded batches (schema/queries), which return no rows we read. */
 static enum bs_status exec_pragma(sqlite3 *handle, const char *sql, struct bs_error *err)
 {
     int rc = sqlite3_exec(handle, sql, NULL, NULL, NULL);
@@ -97,16 +99,11 @@ static enum bs_status harden(struct bs_sqlite_db *db, struct bs_error *err)
     sqlite3_limit(handle, SQLITE_LIMIT_LENGTH, BS_MAX_SQL_VALUE_BYTES);
     sqlite3_limit(handle, SQLITE_LIMIT_ATTACHED, 0);
     sqlite3_progress_handler(handle, 10000, progress_check, db);
-    enum bs_status status = exec_pragma(handle,
-                                        "PRAGMA mmap_size=0; PRAGMA temp_store=MEMORY; "
-                                        "PRAGMA cell_size_check=ON; PRAGMA query_only=1;",
-                                        err);
+    enum bs_status status = exec_pragma(handle, bs_sql_connection_settings, err);
     if (status != BS_OK) {
         return status;
     }
-    /* Reading the schema here makes a file that is not a database fail at open, with the
-     * file named by the caller, rather than at the first query. */
-    return exec_pragma(handle, "SELECT count(*) FROM sqlite_master;", err);
+    return exec_pragma(handle, bs_sql_connection_read_schema, err);
 }
 
 static struct bs_sqlite_db *db_create(const struct bs_sqlite_open_options *options)
@@ -436,10 +433,8 @@ bool bs_sqlite_db_has_table(struct bs_sqlite_db *db, const char *table)
 {
     sqlite3_stmt *statement = NULL;
     bool found = false;
-    if (sqlite3_prepare_v2(db->handle,
-                           "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1 "
-                           "COLLATE NOCASE",
-                           -1, &statement, NULL) == SQLITE_OK &&
+    if (sqlite3_prepare_v2(db->handle, bs_sql_schema_has_table, -1, &statement, NULL) ==
+            SQLITE_OK &&
         sqlite3_bind_text(statement, 1, table, -1, SQLITE_STATIC) == SQLITE_OK) {
         found = sqlite3_step(statement) == SQLITE_ROW;
     }
@@ -469,8 +464,8 @@ static struct column_cache *load_columns(struct bs_sqlite_db *db, const char *ta
     db->cache_count++;
     size_t capacity = 0;
     sqlite3_stmt *statement = NULL;
-    if (sqlite3_prepare_v2(db->handle, "SELECT name FROM pragma_table_info(?1)", -1, &statement,
-                           NULL) == SQLITE_OK &&
+    if (sqlite3_prepare_v2(db->handle, bs_sql_schema_table_columns, -1, &statement, NULL) ==
+            SQLITE_OK &&
         sqlite3_bind_text(statement, 1, table, -1, SQLITE_STATIC) == SQLITE_OK) {
         while (sqlite3_step(statement) == SQLITE_ROW) {
             const unsigned char *name = sqlite3_column_text(statement, 0);
@@ -522,6 +517,58 @@ enum bs_status bs_sqlite_query_prepare(struct bs_sqlite_db *db, const char *sql,
     }
     *out = query;
     return BS_OK;
+}
+
+/* The one place SQL text is assembled: each "$name" of template (our embedded query, never
+ * data) becomes the quoted identifier "name" when table has that column, else NULL. The
+ * identifiers are checked against the table's own column list (schema_table_columns.sql) and
+ * may hold only [A-Za-z0-9_], so no quote can enter; NULL when out of memory or a name is
+ * empty or longer than BS_MAX_SQL_IDENTIFIER_BYTES. */
+static char *resolve_columns(struct bs_sqlite_db *db, const char *template, const char *table)
+{
+    struct bs_strbuf sql = {0};
+    for (const char *p = template; *p != '\0';) {
+        if (*p != '$') {
+            const char *next = strchr(p, '$');
+            size_t run = next == NULL ? strlen(p) : (size_t)(next - p);
+            bs_strbuf_append(&sql, p, run);
+            p += run;
+            continue;
+        }
+        const char *name = ++p;
+        while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+               *p == '_') {
+            p++;
+        }
+        char column[BS_MAX_SQL_IDENTIFIER_BYTES];
+        size_t length = (size_t)(p - name);
+        if (length == 0 || length >= sizeof(column)) {
+            bs_strbuf_reset(&sql);
+            sql.failed = true;
+            break;
+        }
+        memcpy(column, name, length);
+        column[length] = '\0';
+        if (bs_sqlite_db_has_column(db, table, column)) {
+            bs_strbuf_appendf(&sql, "\"%s\"", column);
+        } else {
+            bs_strbuf_append_str(&sql, "NULL");
+        }
+    }
+    return bs_strbuf_take(&sql);
+}
+
+enum bs_status bs_sqlite_query_prepare_columns(struct bs_sqlite_db *db, const char *template,
+                                               const char *table, struct bs_sqlite_query **out,
+                                               struct bs_error *err)
+{
+    char *sql = resolve_columns(db, template, table);
+    if (sql == NULL) {
+        return bs_error_set(err, BS_ERR_NOMEM, "out of memory preparing a query");
+    }
+    enum bs_status status = bs_sqlite_query_prepare(db, sql, out, err);
+    free(sql);
+    return status;
 }
 
 static enum bs_status bind_result(int rc, struct bs_error *err)
@@ -635,8 +682,8 @@ enum bs_status bs_sqlite_json_create(struct bs_sqlite_json **out, struct bs_erro
     int rc = sqlite3_open_v2(":memory:", &json->handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
                              NULL);
     if (rc == SQLITE_OK) {
-        rc = sqlite3_prepare_v3(json->handle, "SELECT json_quote(?1)", -1,
-                                SQLITE_PREPARE_PERSISTENT, &json->quote, NULL);
+        rc = sqlite3_prepare_v3(json->handle, bs_sql_json_quote, -1, SQLITE_PREPARE_PERSISTENT,
+                                &json->quote, NULL);
     }
     if (rc != SQLITE_OK) {
         status = rc == SQLITE_NOMEM

@@ -64,11 +64,19 @@ bool bs_sqlite_db_has_table(struct bs_sqlite_db *db, const char *table);
  * Column lists are read once per table with PRAGMA table_info and cached. */
 bool bs_sqlite_db_has_column(struct bs_sqlite_db *db, const char *table, const char *column);
 
-/* Prepares sql (one statement, our own text, never built from data). Caller owns *out;
- * free with bs_sqlite_query_free. BS_ERR_FORMAT when SQLite rejects it (say, a table that is
- * not what it claims to be). */
+/* Prepares sql (one statement of schema/queries, queries.h; never built from data). Caller
+ * owns *out; free with bs_sqlite_query_free. BS_ERR_FORMAT when SQLite rejects it (say, a
+ * table that is not what it claims to be). */
 enum bs_status bs_sqlite_query_prepare(struct bs_sqlite_db *db, const char *sql,
                                        struct bs_sqlite_query **out, struct bs_error *err);
+
+/* As bs_sqlite_query_prepare for a query of schema/queries whose "$name"s stand for columns of
+ * table that older schemas may lack: each becomes the quoted column when table has it (PRAGMA
+ * table_info), NULL when it does not. The only SQL the scanner assembles, and only from those
+ * identifiers. BS_ERR_NOMEM also for a malformed "$name" (a bug in our own query). */
+enum bs_status bs_sqlite_query_prepare_columns(struct bs_sqlite_db *db, const char *template,
+                                               const char *table, struct bs_sqlite_query **out,
+                                               struct bs_error *err);
 
 /* Binds parameter index (1-based, "?1") of a prepared query before its first step: text
  * (copied by SQLite; length bytes, no NUL needed) or an integer. BS_ERR_INTERNAL when the
@@ -97,7 +105,7 @@ const char *bs_sqlite_version(void);
 struct bs_sqlite_json; /* opaque: writes JSON string literals with SQLite's json_quote() */
 
 /* Creates a JSON quoter: a private in-memory connection (no file, no evidence) with
- * "SELECT json_quote(?1)" prepared once, so each string costs one bind and one step. Caller
+ * json_quote.sql prepared once, so each string costs one bind and one step. Caller
  * owns *out; free with bs_sqlite_json_free. BS_ERR_NOMEM, BS_ERR_UNSUPPORTED (an SQLite built
  * without JSON functions). */
 enum bs_status bs_sqlite_json_create(struct bs_sqlite_json **out, struct bs_error *err);
