@@ -45,6 +45,13 @@ check_adapter 'plist/plist.h' core/store/plist_read.c
 check_adapter 'pcre2.h' core/model/ids.c
 check_adapter 'csv.h' core/report/report_csv.c
 check_adapter 'openssl/' core/backup/backup_crypto.c
+# Outside the core, only the fixture support library (tests/tools/fixture_*.c, never linked
+# into bubblescan: check_shipped.sh) may use OpenSSL, and the scanner never includes it.
+found=$(grep -l '#include <openssl/' ../tests/*/*.[ch] | sort | tr '\n' ' ')
+[ "$found" = "../tests/tools/fixture_crypto.c " ] ||
+    fail "<openssl/> is included in tests by '${found}', want only tests/tools/fixture_crypto.c"
+# shellcheck disable=SC2086
+if grep -n '#include "fixture_' $core_files cli/*.[ch]; then fail "scanner includes fixture support"; fi
 # shellcheck disable=SC2086
 if grep -nE '#include "[^/]+\.h"|#include "core/[^/]+\.h"' $core_files cli/*.[ch]; then
     fail "an include does not name its layer"
