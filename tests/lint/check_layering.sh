@@ -34,13 +34,15 @@ if grep -nE '"[^"]*\b(SELECT|PRAGMA|INSERT|UPDATE|DELETE|CREATE|ATTACH|WITH)\b[^
     $(echo "$core_files" | grep '\.c$') cli/*.c; then
     fail "SQL written in C: put it in schema/queries/*.sql"
 fi
-check_adapter() { # header, the one file allowed to include it
-    local found
+check_adapter() { # header, the adapter's files allowed to include it (sorted)
+    local found want
     # shellcheck disable=SC2086
     found=$(grep -l "#include <$1" $core_files cli/*.[ch] | sort | tr '\n' ' ')
-    [ "$found" = "$2 " ] || fail "<$1> is included by '${found}', want only $2"
+    want="${*:2} "
+    [ "$found" = "$want" ] || fail "<$1> is included by '${found}', want only ${*:2}"
 }
-check_adapter 'sqlite3.h' core/store/sqlite_db.c
+# The SQLite adapter has two halves: connections and rows above, the descriptor VFS below.
+check_adapter 'sqlite3.h' core/store/sqlite_db.c core/store/sqlite_vfs.c
 check_adapter 'plist/plist.h' core/store/plist_read.c
 check_adapter 'pcre2.h' core/model/ids.c
 check_adapter 'csv.h' core/report/report_csv.c

@@ -17,12 +17,14 @@
 #include "core/base/limits.h"
 #include "core/store/wal_apply.h"
 
-enum bs_status bs_backup_read_regular_file(const char *path, const char *shown, size_t max_bytes,
-                                           uint8_t **bytes, size_t *size, struct bs_error *err)
+/* Opens path for reading without following a link (nor blocking on a FIFO) and checks through
+ * the descriptor that it is a regular file and, when identity is given, the very file the
+ * layout checked (same device and inode): a file swapped in since is refused. */
+static enum bs_status open_regular(const char *path, const char *shown,
+                                   const struct bs_backup_file *identity, int *out,
+                                   struct stat *info, struct bs_error *err)
 {
-    enum bs_status status = BS_OK;
-    uint8_t *buffer = NULL;
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
         return bs_error_set(err,
                             errno == ELOOP    ? BS_ERR_UNSAFE
@@ -30,20 +32,38 @@ enum bs_status bs_backup_read_regular_file(const char *path, const char *shown, 
                                               : BS_ERR_IO,
                             "%s: %s", shown, errno == ELOOP ? "a symbolic link" : strerror(errno));
     }
-    struct stat info;
-    if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
-        status = bs_error_set(err, BS_ERR_UNSAFE, "%s: not a regular file", shown);
-        goto done;
+    if (fstat(fd, info) != 0 || !S_ISREG(info->st_mode)) {
+        (void)close(fd);
+        return bs_error_set(err, BS_ERR_UNSAFE, "%s: not a regular file", shown);
     }
-    if (info.st_size < 0 || (uint64_t)info.st_size > (uint64_t)max_bytes) {
-        status = bs_error_set(err, BS_ERR_LIMIT, "%s: larger than %zu bytes", shown, max_bytes);
-        goto done;
+    if (identity != NULL &&
+        ((uint64_t)info->st_dev != identity->device || (uint64_t)info->st_ino != identity->inode)) {
+        (void)close(fd);
+        return bs_error_set(err, BS_ERR_UNSAFE,
+                            "%s was replaced after it was checked; it is never opened", shown);
     }
-    size_t expected = (size_t)info.st_size;
-    buffer = malloc(expected + 1);
+    *out = fd;
+    return BS_OK;
+}
+
+/* The identity a read must match: the file's, when the layout checked it. */
+static const struct bs_backup_file *identity_of(const struct bs_backup_file *file)
+{
+    return file->has_identity ? file : NULL;
+}
+
+/* Reads the whole regular file open at fd (info from fstat), up to max_bytes. */
+static enum bs_status read_whole(int fd, const struct stat *info, const char *shown,
+                                 size_t max_bytes, uint8_t **bytes, size_t *size,
+                                 struct bs_error *err)
+{
+    if (info->st_size < 0 || (uint64_t)info->st_size > (uint64_t)max_bytes) {
+        return bs_error_set(err, BS_ERR_LIMIT, "%s: larger than %zu bytes", shown, max_bytes);
+    }
+    size_t expected = (size_t)info->st_size;
+    uint8_t *buffer = malloc(expected + 1);
     if (buffer == NULL) {
-        status = bs_error_set(err, BS_ERR_NOMEM, "out of memory reading %s", shown);
-        goto done;
+        return bs_error_set(err, BS_ERR_NOMEM, "out of memory reading %s", shown);
     }
     size_t got = 0;
     while (got < expected) {
@@ -52,19 +72,36 @@ enum bs_status bs_backup_read_regular_file(const char *path, const char *shown, 
             continue;
         }
         if (n <= 0) {
-            status = bs_error_set(err, BS_ERR_IO, "reading %s: %s", shown,
-                                  n < 0 ? strerror(errno) : "it shrank while being read");
-            goto done;
+            free(buffer);
+            return bs_error_set(err, BS_ERR_IO, "reading %s: %s", shown,
+                                n < 0 ? strerror(errno) : "it shrank while being read");
         }
         got += (size_t)n;
     }
     *bytes = buffer;
     *size = got;
-    buffer = NULL;
-done:
-    free(buffer);
-    (void)close(fd);
+    return BS_OK;
+}
+
+/* As bs_backup_read_regular_file; identity as in open_regular. */
+static enum bs_status read_checked_file(const char *path, const char *shown,
+                                        const struct bs_backup_file *identity, size_t max_bytes,
+                                        uint8_t **bytes, size_t *size, struct bs_error *err)
+{
+    int fd = -1;
+    struct stat info;
+    enum bs_status status = open_regular(path, shown, identity, &fd, &info, err);
+    if (status == BS_OK) {
+        status = read_whole(fd, &info, shown, max_bytes, bytes, size, err);
+        (void)close(fd);
+    }
     return status;
+}
+
+enum bs_status bs_backup_read_regular_file(const char *path, const char *shown, size_t max_bytes,
+                                           uint8_t **bytes, size_t *size, struct bs_error *err)
+{
+    return read_checked_file(path, shown, NULL, max_bytes, bytes, size, err);
 }
 
 /* The name messages give a located file: its fileID, else the last part of its path. */
@@ -101,8 +138,8 @@ static enum bs_status read_encrypted(const struct bs_backup_file *file, size_t m
     uint8_t *buffer = NULL;
     size_t length = 0;
     size_t plain = 0;
-    enum bs_status status =
-        bs_backup_read_regular_file(file->path, shown, max_cipher_bytes, &buffer, &length, err);
+    enum bs_status status = read_checked_file(file->path, shown, identity_of(file),
+                                              max_cipher_bytes, &buffer, &length, err);
     if (status != BS_OK) {
         return status;
     }
@@ -132,8 +169,8 @@ enum bs_status bs_backup_file_read(const struct bs_backup_file *file, size_t max
         return read_encrypted(file, max_bytes, BS_BACKUP_CRYPTO_PAD_IF_VALID, bytes, size, err);
     }
     if (file->path != NULL) {
-        return bs_backup_read_regular_file(file->path, shown_name(file), max_bytes, bytes, size,
-                                           err);
+        return read_checked_file(file->path, shown_name(file), identity_of(file), max_bytes, bytes,
+                                 size, err);
     }
     if (file->size > max_bytes) {
         return bs_error_set(err, BS_ERR_LIMIT, "%s: larger than %zu bytes", file->file_id,
@@ -169,6 +206,33 @@ static enum bs_status apply_wal_in_memory(void **image, size_t *size,
     return status;
 }
 
+/* A plain database on disk (and its plain WAL): opened and checked here, then handed to SQLite
+ * as descriptors, so what SQLite reads is the file the layout checked. */
+static enum bs_status open_db_on_disk(const struct bs_backup_file *file,
+                                      const struct bs_backup_file *wal,
+                                      const struct bs_sqlite_open_options *options,
+                                      struct bs_sqlite_db **out, struct bs_error *err)
+{
+    int fd = -1;
+    int wal_fd = -1;
+    struct stat info;
+    enum bs_status status =
+        open_regular(file->path, shown_name(file), identity_of(file), &fd, &info, err);
+    if (status == BS_OK && wal != NULL) {
+        status = open_regular(wal->path, shown_name(wal), identity_of(wal), &wal_fd, &info, err);
+    }
+    if (status == BS_OK) {
+        status = bs_sqlite_db_open_fd(fd, wal_fd, options, out, err);
+    }
+    if (fd >= 0) {
+        (void)close(fd);
+    }
+    if (wal_fd >= 0) {
+        (void)close(wal_fd);
+    }
+    return status;
+}
+
 enum bs_status bs_backup_file_open_db(struct bs_backup_file *file, const struct bs_backup_file *wal,
                                       const struct bs_sqlite_open_options *options,
                                       struct bs_sqlite_db **out, struct bs_error *err)
@@ -182,7 +246,7 @@ enum bs_status bs_backup_file_open_db(struct bs_backup_file *file, const struct 
             return bs_error_set(err, BS_ERR_UNSUPPORTED,
                                 "a WAL in memory cannot be applied to a file on disk");
         }
-        return bs_sqlite_db_open_file(file->path, has_wal ? wal->path : "", options, out, err);
+        return open_db_on_disk(file, has_wal ? wal : NULL, options, out, err);
     }
     /* In memory from here on: decrypted (or given) bytes, never a file. */
     void *image = NULL;

@@ -29,6 +29,12 @@ struct bs_backup_file {
     bool is_listed; /* the manifest lists it (false: found by its fileID only) */
     char file_id[BS_BACKUP_FILE_ID_HEX_BYTES]; /* "" when absent */
     char *path;                                /* PRESENT on disk: its real path, owned */
+    /* PRESENT on disk and located by the layout (has_identity): the identity it checked
+     * (lstat). Reading and opening refuse a file at path that is not this one (replaced since
+     * the check). A file made by hand from a path has none. */
+    bool has_identity;
+    uint64_t device;
+    uint64_t inode;
     uint8_t *bytes; /* PRESENT in memory (decrypted): owned, size bytes */
     size_t size;
     /* Encrypted on disk (path): the backup's class keys (borrowed from the caller of
@@ -50,12 +56,14 @@ enum bs_status bs_backup_file_read(const struct bs_backup_file *file, size_t max
 
 /* Opens a PRESENT database file read-only (sqlite_db.h), applying wal when it is PRESENT
  * (the backup stores sms.db-wal under its own fileID) and no other WAL. A plain file on disk
- * is opened by bs_sqlite_db_open_file (a WAL on a private copy). A file in memory or encrypted
+ * is opened here without following a link, checked through its descriptor against the
+ * identity the layout checked, and handed to bs_sqlite_db_open_fd (a WAL on a private copy):
+ * no check-then-open race. A file in memory or encrypted
  * is decrypted into memory, its WAL (decrypted too) applied there with bs_wal_apply, and the
  * image handed to bs_sqlite_db_open_memory: nothing touches disk. Caller owns *out.
  * BS_ERR_NOT_FOUND when file is not PRESENT, BS_ERR_UNSUPPORTED for a WAL in memory beside a
- * plain file on disk, the statuses of bs_backup_file_read, bs_wal_apply and
- * bs_sqlite_db_open_file. */
+ * plain file on disk, BS_ERR_UNSAFE (a link, not a regular file, replaced since the check),
+ * the statuses of bs_backup_file_read, bs_wal_apply and bs_sqlite_db_open_fd. */
 enum bs_status bs_backup_file_open_db(struct bs_backup_file *file, const struct bs_backup_file *wal,
                                       const struct bs_sqlite_open_options *options,
                                       struct bs_sqlite_db **out, struct bs_error *err);

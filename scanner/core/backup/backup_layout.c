@@ -175,6 +175,9 @@ static enum bs_status locate_on_disk(struct bs_backup_layout *layout, const char
         goto done;
     }
     out->path = real;
+    out->has_identity = true;
+    out->device = (uint64_t)info.st_dev;
+    out->inode = (uint64_t)info.st_ino;
     out->state = BS_BACKUP_FILE_PRESENT;
 done:
     free(path);

@@ -1,6 +1,7 @@
 /*
- * The SQLite adapter of sqlite_db.h: read-only, defensive connections to evidence, the
- * private WAL copy, and typed access to rows.
+ * The SQLite adapter of sqlite_db.h, upper half: read-only, defensive connections to evidence
+ * opened through a descriptor (the descriptor VFS, sqlite_vfs.c, or a private WAL copy made by
+ * evidence_file.c), the one helper that resolves "$column"s, and typed access to rows.
  */
 #include "core/store/sqlite_db.h"
 
@@ -17,8 +18,9 @@
 #include "core/base/limits.h"
 #include "core/base/text.h"
 #include "core/base/wipe.h"
+#include "core/store/evidence_file.h"
 #include "core/store/queries.h"
-#include "core/store/wal_apply.h"
+#include "core/store/sqlite_vfs.h"
 
 struct column_cache {
     char *table;
@@ -43,8 +45,6 @@ struct bs_sqlite_query {
     sqlite3_stmt *statement;
     struct bs_sqlite_db *db;
 };
-
-static const char sqlite_magic[16] = "SQLite format 3";
 
 /* Stops long statements when the caller's signal handler raised the flag. */
 static int progress_check(void *context)
@@ -115,103 +115,6 @@ static struct bs_sqlite_db *db_create(const struct bs_sqlite_open_options *optio
     return db;
 }
 
-static enum bs_status check_header(const unsigned char *bytes, size_t size, struct bs_error *err)
-{
-    if (size < 100 || memcmp(bytes, sqlite_magic, sizeof(sqlite_magic)) != 0) {
-        return bs_error_set(err, BS_ERR_FORMAT, "not a SQLite database");
-    }
-    return BS_OK;
-}
-
-/* Checks path starts like a SQLite database; *page_size (may be NULL) gets the page size its
- * header declares. */
-static enum bs_status read_header(const char *path, uint32_t *page_size, struct bs_error *err)
-{
-    unsigned char header[100];
-    FILE *file = fopen(path, "rb");
-    if (file == NULL) {
-        return bs_error_set(err, errno == ENOENT ? BS_ERR_NOT_FOUND : BS_ERR_IO, "%s",
-                            strerror(errno));
-    }
-    size_t got = fread(header, 1, sizeof(header), file);
-    (void)fclose(file);
-    if (page_size != NULL) {
-        *page_size = bs_wal_database_page_size(header, got);
-    }
-    return check_header(header, got, err);
-}
-
-/* Copies src to a new file dst (mode 0600, must not exist). */
-static enum bs_status copy_file(const char *src, const char *dst, struct bs_error *err)
-{
-    enum bs_status status = BS_OK;
-    char buffer[1 << 16];
-    int in = open(src, O_RDONLY | O_CLOEXEC);
-    int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (in < 0 || out < 0) {
-        status = bs_error_set(err, BS_ERR_IO, "copying to a private folder: %s", strerror(errno));
-        goto done;
-    }
-    for (;;) {
-        ssize_t got = read(in, buffer, sizeof(buffer));
-        if (got == 0) {
-            break;
-        }
-        if (got < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            status =
-                bs_error_set(err, BS_ERR_IO, "reading for a private copy: %s", strerror(errno));
-            goto done;
-        }
-        for (ssize_t sent = 0; sent < got;) {
-            ssize_t put = write(out, buffer + sent, (size_t)(got - sent));
-            if (put < 0 && errno == EINTR) {
-                continue;
-            }
-            if (put <= 0) {
-                status = bs_error_set(err, BS_ERR_IO, "writing a private copy: %s",
-                                      put < 0 ? strerror(errno) : "no space");
-                goto done;
-            }
-            sent += put;
-        }
-    }
-done:
-    if (in >= 0) {
-        (void)close(in);
-    }
-    if (out >= 0 && close(out) != 0 && status == BS_OK) {
-        status = bs_error_set(err, BS_ERR_IO, "writing a private copy: %s", strerror(errno));
-    }
-    return status;
-}
-
-static void remove_private_dir(const char *dir)
-{
-    static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
-    char path[4096];
-    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-        int n = snprintf(path, sizeof(path), "%s/%s%s", dir, BS_SQLITE_PRIVATE_NAME, suffixes[i]);
-        if (n > 0 && (size_t)n < sizeof(path)) {
-            (void)unlink(path);
-        }
-    }
-    (void)rmdir(dir);
-}
-
-/* The WAL to apply: wal_path when given, else "<path>-wal" when it exists and is not empty;
- * false when there is none (or the name does not fit). */
-static bool find_wal(const char *path, const char *wal_path, char *out, size_t out_size)
-{
-    int n = wal_path != NULL ? snprintf(out, out_size, "%s", wal_path)
-                             : snprintf(out, out_size, "%s-wal", path);
-    struct stat info;
-    return n > 0 && (size_t)n < out_size && stat(out, &info) == 0 && S_ISREG(info.st_mode) &&
-           info.st_size > 0;
-}
-
 /* file: URI for path with immutable=1: nothing is created or locked beside the evidence. */
 static char *immutable_uri(const char *path)
 {
@@ -228,80 +131,19 @@ static char *immutable_uri(const char *path)
     return bs_strbuf_take(&uri);
 }
 
-/* Refuses, before SQLite replays it, a WAL that the in-memory replay would refuse
- * (wal_apply.h): checked on the private copies, which cannot change under us. */
-static enum bs_status check_private_wal(const char *copy_path, const char *wal_path,
-                                        struct bs_error *err)
+/* A regular file's size through its descriptor; -1 when it is not one. */
+static int64_t regular_size(int fd)
 {
-    uint32_t page_size = 0;
-    enum bs_status status = read_header(copy_path, &page_size, err);
     struct stat info;
-    if (status == BS_OK && stat(copy_path, &info) != 0) {
-        status = bs_error_set(err, BS_ERR_IO, "reading a private copy: %s", strerror(errno));
+    if (fd < 0 || fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+        return -1;
     }
-    int fd = status == BS_OK ? open(wal_path, O_RDONLY | O_CLOEXEC) : -1;
-    if (status == BS_OK && fd < 0) {
-        status = bs_error_set(err, BS_ERR_IO, "reading a private copy: %s", strerror(errno));
-    }
-    if (status == BS_OK) {
-        status = bs_wal_check_file(fd, (uint64_t)info.st_size, page_size, err);
-        if (status != BS_OK) {
-            bs_error_prefix(err, "applying its WAL");
-        }
-    }
-    if (fd >= 0) {
-        (void)close(fd);
-    }
-    return status;
+    return (int64_t)info.st_size;
 }
 
-static enum bs_status open_private_copy(struct bs_sqlite_db *db, const char *path,
-                                        const char *src_wal,
-                                        const struct bs_sqlite_open_options *options,
-                                        char *copy_path, size_t copy_size, struct bs_error *err)
-{
-    const char *root = options != NULL && options->temp_root != NULL ? options->temp_root : "/tmp";
-    char dir[4096];
-    char dst_wal[4096];
-    struct bs_strbuf template = {0};
-    bs_strbuf_appendf(&template, "%s/bubblescan-", root);
-    bs_strbuf_append_temp_suffix(&template);
-    if (template.failed || template.length >= sizeof(dir)) {
-        bs_strbuf_free(&template);
-        return bs_error_set(err, BS_ERR_IO, "temporary folder path too long");
-    }
-    memcpy(dir, template.data, template.length + 1);
-    bs_strbuf_free(&template);
-    if (mkdtemp(dir) == NULL) { /* mkdtemp creates the folder with mode 0700 */
-        return bs_error_set(err, BS_ERR_IO, "creating a private folder in %s: %s", root,
-                            strerror(errno));
-    }
-    db->private_dir = bs_strdup(dir);
-    if (db->private_dir == NULL) {
-        (void)rmdir(dir);
-        return bs_error_set(err, BS_ERR_NOMEM, "out of memory");
-    }
-    if (options != NULL && options->on_private_dir != NULL) {
-        options->on_private_dir(dir, options->context);
-    }
-    int a = snprintf(copy_path, copy_size, "%s/%s", dir, BS_SQLITE_PRIVATE_NAME);
-    int c = snprintf(dst_wal, sizeof(dst_wal), "%s-wal", copy_path);
-    if (a < 0 || c < 0 || (size_t)a >= copy_size || (size_t)c >= sizeof(dst_wal)) {
-        return bs_error_set(err, BS_ERR_IO, "path too long");
-    }
-    enum bs_status status = copy_file(path, copy_path, err);
-    if (status == BS_OK) {
-        status = copy_file(src_wal, dst_wal, err);
-    }
-    if (status == BS_OK) {
-        status = check_private_wal(copy_path, dst_wal, err);
-    }
-    return status;
-}
-
-enum bs_status bs_sqlite_db_open_file(const char *path, const char *wal_path,
-                                      const struct bs_sqlite_open_options *options,
-                                      struct bs_sqlite_db **out, struct bs_error *err)
+enum bs_status bs_sqlite_db_open_fd(int fd, int wal_fd,
+                                    const struct bs_sqlite_open_options *options,
+                                    struct bs_sqlite_db **out, struct bs_error *err)
 {
     enum bs_status status = BS_OK;
     char *uri = NULL;
@@ -309,25 +151,19 @@ enum bs_status bs_sqlite_db_open_file(const char *path, const char *wal_path,
     if (db == NULL) {
         return bs_error_set(err, BS_ERR_NOMEM, "out of memory");
     }
-    struct stat info;
-    if (stat(path, &info) != 0) {
-        status = bs_error_set(err, errno == ENOENT ? BS_ERR_NOT_FOUND : BS_ERR_IO, "%s",
-                              strerror(errno));
-        goto done;
-    }
-    if (!S_ISREG(info.st_mode)) {
+    if (regular_size(fd) < 0) {
         status = bs_error_set(err, BS_ERR_FORMAT, "not a regular file");
         goto done;
     }
-    status = read_header(path, NULL, err);
+    status = bs_evidence_read_header(fd, NULL, err);
     if (status != BS_OK) {
         goto done;
     }
     int rc;
-    char wal[4096];
-    if (find_wal(path, wal_path, wal, sizeof(wal))) {
+    if (regular_size(wal_fd) > 0) { /* an empty WAL holds nothing, as SQLite sees it */
         char copy_path[4096];
-        status = open_private_copy(db, path, wal, options, copy_path, sizeof(copy_path), err);
+        status = bs_evidence_private_copy(fd, wal_fd, options, &db->private_dir, copy_path,
+                                          sizeof(copy_path), err);
         if (status != BS_OK) {
             goto done;
         }
@@ -335,13 +171,23 @@ enum bs_status bs_sqlite_db_open_file(const char *path, const char *wal_path,
         rc = sqlite3_open_v2(copy_path, &db->handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
                              NULL);
     } else {
-        uri = immutable_uri(path);
-        if (uri == NULL) {
+        char name[64];
+        status = bs_sqlite_vfs_fd_name(fd, name, sizeof(name))
+                     ? BS_OK
+                     : bs_error_set(err, BS_ERR_INTERNAL, "descriptor name too long");
+        if (status == BS_OK && bs_sqlite_vfs_register() != 0) {
+            status = bs_error_set(err, BS_ERR_INTERNAL, "SQLite refused the descriptor VFS");
+        }
+        uri = status == BS_OK ? immutable_uri(name) : NULL;
+        if (status == BS_OK && uri == NULL) {
             status = bs_error_set(err, BS_ERR_NOMEM, "out of memory");
+        }
+        if (status != BS_OK) {
             goto done;
         }
         rc = sqlite3_open_v2(uri, &db->handle,
-                             SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+                             SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                             BS_SQLITE_VFS_NAME);
     }
     if (rc != SQLITE_OK) {
         status = error_from_sqlite(rc, db->handle, err);
@@ -358,6 +204,34 @@ done:
     return BS_OK;
 }
 
+enum bs_status bs_sqlite_db_open_file(const char *path, const char *wal_path,
+                                      const struct bs_sqlite_open_options *options,
+                                      struct bs_sqlite_db **out, struct bs_error *err)
+{
+    /* Without blocking: a FIFO must not hang the scan (it is then refused as not regular). */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        return bs_error_set(err, errno == ENOENT ? BS_ERR_NOT_FOUND : BS_ERR_IO, "%s",
+                            strerror(errno));
+    }
+    int wal_fd = -1;
+    if (wal_path == NULL || wal_path[0] != '\0') {
+        struct bs_strbuf name = {0};
+        bs_strbuf_append_str(&name, wal_path != NULL ? wal_path : path);
+        bs_strbuf_append_str(&name, wal_path != NULL ? "" : "-wal");
+        if (!name.failed) {
+            wal_fd = open(bs_strbuf_str(&name), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        }
+        bs_strbuf_free(&name);
+    }
+    enum bs_status status = bs_sqlite_db_open_fd(fd, wal_fd, options, out, err);
+    (void)close(fd);
+    if (wal_fd >= 0) {
+        (void)close(wal_fd);
+    }
+    return status;
+}
+
 enum bs_status bs_sqlite_db_open_memory(void *bytes, size_t size,
                                         const struct bs_sqlite_open_options *options,
                                         struct bs_sqlite_db **out, struct bs_error *err)
@@ -372,7 +246,7 @@ enum bs_status bs_sqlite_db_open_memory(void *bytes, size_t size,
     db->image_size = bytes == NULL ? 0 : size;
     unsigned char *header = bytes;
     status = bytes == NULL ? bs_error_set(err, BS_ERR_FORMAT, "empty database image")
-                           : check_header(header, size, err);
+                           : bs_evidence_check_header(header, size, err);
     if (status != BS_OK) {
         goto done;
     }
@@ -415,7 +289,7 @@ void bs_sqlite_db_close(struct bs_sqlite_db *db)
         free(db->image);
     }
     if (db->private_dir != NULL) {
-        remove_private_dir(db->private_dir);
+        bs_evidence_private_remove(db->private_dir);
         free(db->private_dir);
     }
     for (size_t i = 0; i < db->cache_count; i++) {
@@ -590,12 +464,6 @@ enum bs_status bs_sqlite_query_bind_text(struct bs_sqlite_query *query, int inde
         err);
 }
 
-enum bs_status bs_sqlite_query_bind_int(struct bs_sqlite_query *query, int index, int64_t value,
-                                        struct bs_error *err)
-{
-    return bind_result(sqlite3_bind_int64(query->statement, index, value), err);
-}
-
 enum bs_status bs_sqlite_query_step(struct bs_sqlite_query *query, bool *has_row,
                                     struct bs_error *err)
 {
@@ -660,11 +528,6 @@ void bs_sqlite_query_free(struct bs_sqlite_query *query)
         sqlite3_finalize(query->statement);
         free(query);
     }
-}
-
-const char *bs_sqlite_version(void)
-{
-    return sqlite3_libversion();
 }
 
 struct bs_sqlite_json {
