@@ -15,6 +15,24 @@
 #include "core/base/text.h"
 #include "core/store/queries.h"
 
+/* The fileID and flags columns of a Files row (manifest_find_file.sql, manifest_files.sql). */
+struct files_row {
+    const char *file_id; /* borrowed until the next step; NULL when not text */
+    size_t file_id_length;
+    int64_t flags;
+    bool is_file; /* flags 1, or no flags at all; 2 is a folder, 4 a link */
+};
+
+static struct files_row read_files_row(struct bs_sqlite_query *query)
+{
+    struct files_row row = {NULL, 0, 0, false};
+    bool has_flags = false;
+    row.file_id = bs_sqlite_query_text(query, 0, &row.file_id_length);
+    row.flags = bs_sqlite_query_int(query, 1, &has_flags);
+    row.is_file = !has_flags || row.flags == 1;
+    return row;
+}
+
 /* The key of the row being read (its `file` column, an MBFile); a record that gives none, or
  * that cannot be decoded, leaves key->has_key false with the reason in problem. */
 static enum bs_status read_row_key(struct bs_sqlite_query *query, struct bs_backup_file_key *key,
@@ -69,19 +87,18 @@ enum bs_status bs_backup_manifest_db_find(struct bs_backup_layout *layout, const
         if (status != BS_OK || !has_row) {
             break;
         }
-        size_t length = 0;
-        const char *id = bs_sqlite_query_text(query, 0, &length);
-        bool has_flags = false;
-        int64_t flags = bs_sqlite_query_int(query, 1, &has_flags);
+        struct files_row row = read_files_row(query);
+        const char *id = row.file_id;
+        size_t length = row.file_id_length;
         if (!bs_backup_file_id_is_valid(id, length)) {
             if (invalid == NULL) {
                 invalid = bs_strndup_bounded(id != NULL ? id : "", length);
             }
             continue;
         }
-        if (has_flags && flags != 1) {
+        if (!row.is_file) {
             has_bad_flags = true;
-            bad_flags = flags;
+            bad_flags = row.flags;
             continue;
         }
         memcpy(file_id, id, length);
@@ -122,17 +139,14 @@ enum bs_status bs_backup_manifest_db_load_listing(struct bs_backup_layout *layou
         if (status != BS_OK || !has_row) {
             break;
         }
-        size_t length = 0;
-        const char *id = bs_sqlite_query_text(query, 0, &length);
-        if (!bs_backup_file_id_is_valid(id, length)) {
+        struct files_row row = read_files_row(query);
+        if (!bs_backup_file_id_is_valid(row.file_id, row.file_id_length)) {
             layout->invalid_file_ids++;
             continue;
         }
-        bool has_flags = false;
-        int64_t flags = bs_sqlite_query_int(query, 1, &has_flags);
         uint8_t digest[BS_BACKUP_FILE_ID_DIGEST_BYTES];
-        bs_backup_layout_id_digest(id, digest);
-        status = bs_backup_layout_add_listed(layout, digest, !has_flags || flags == 1, err);
+        bs_backup_layout_id_digest(row.file_id, digest);
+        status = bs_backup_layout_add_listed(layout, digest, row.is_file, err);
     }
     bs_sqlite_query_free(query);
     return status;
