@@ -4,7 +4,9 @@
  * The input is read as fields: a service string, a raw message date, a date text, a chat
  * (style, guid, per-transport counters, flags) and its people. Each rule is checked against
  * an independent statement of the specification:
- * - service: trimmed of ASCII white space, compared case-insensitively (3.1);
+ * - service: trimmed of ASCII white space, compared case-insensitively (3.1); the message's
+ *   transport, and the scan's tally of it into its thread and the source's counts (the same
+ *   functions sms_store.c calls), agree with it;
  * - date: unknown when absent or <= 0, nanoseconds above 1e11, formatted as 20 characters
  *   that parse back to the same second (3.1);
  * - thread (3.2, 3.4): kind; sms/mms split; transport; every reason exactly when its row of
@@ -126,6 +128,42 @@ static enum bs_service expected_service(const uint8_t *bytes, size_t length)
     return BS_SERVICE_OTHER;
 }
 
+/* The scan's tally of one message (bs_classify_add_to_thread, _to_totals, _thread_totals)
+ * lands it in the count the per-message rule names, once, in its thread and the source. */
+static void check_accumulation(enum bs_service service, uint8_t flags, enum bs_transport want)
+{
+    bool is_group = (flags & 2u) != 0;
+    bool is_orphan = (flags & 16u) != 0;
+    struct bs_message_facts facts = {service,           {1000, true},      (flags & 8u) != 0,
+                                     (flags & 4u) != 0, (flags & 1u) != 0, false};
+    struct bs_thread thread;
+    struct bs_scan_result result;
+    memset(&thread, 0, sizeof(thread));
+    memset(&result, 0, sizeof(result));
+    thread.style = is_group ? 43 : 45;
+    bs_classify_add_to_thread(&thread, &facts, true);
+    bs_classify_add_to_totals(&result, &facts, is_orphan);
+    struct bs_thread_people people = {1, 0, 0};
+    bs_classify_thread(&thread, &people);
+    if (!is_orphan) {
+        bs_classify_add_thread_totals(&result, &thread);
+    }
+    /* An orphan is in no thread, so it is direct whatever the flag says. */
+    enum bs_transport want_total =
+        is_orphan ? bs_classify_message_transport(service, facts.has_attachment, false) : want;
+    for (int t = 0; t < BS_TRANSPORT_COUNT; t++) {
+        FUZZ_CHECK(thread.counts[t] == (t == (int)want ? 1u : 0u));
+        FUZZ_CHECK(result.counts[t] == (t == (int)want_total ? 1u : 0u));
+    }
+    bool is_encrypted = want == BS_TRANSPORT_IMESSAGE;
+    FUZZ_CHECK(bs_classify_is_encrypted(service) == is_encrypted);
+    FUZZ_CHECK(thread.last_unencrypted.is_known == !is_encrypted);
+    FUZZ_CHECK(thread.has_downgraded_unencrypted ==
+               (facts.was_downgraded && !is_encrypted && want != BS_TRANSPORT_OTHER));
+    FUZZ_CHECK(thread.from_me_count == (facts.is_from_me ? 1u : 0u));
+    FUZZ_CHECK(result.counted_messages == 1 && result.orphan_messages == (is_orphan ? 1u : 0u));
+}
+
 static void check_service(struct bs_byte_reader *reader)
 {
     size_t length = 0;
@@ -152,6 +190,7 @@ static void check_service(struct bs_byte_reader *reader)
         FUZZ_CHECK(transport == BS_TRANSPORT_OTHER);
         break;
     }
+    check_accumulation(service, flags, transport);
     free(bytes);
 }
 

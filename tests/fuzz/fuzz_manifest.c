@@ -22,6 +22,7 @@
 #include "core/backup/backup_crypto.h"
 #include "core/backup/backup_layout.h"
 #include "core/backup/keybag.h"
+#include "fixture_crypto.h"
 #include "fuzz.h"
 #include "sql_image.h"
 
@@ -125,7 +126,7 @@ static const struct bs_backup_keys *class_keys(void)
     uint8_t wrapped[BS_KEYBAG_WRAPPED_KEY_BYTES];
     memset(kek, 0x11, sizeof(kek));
     memset(class_key, 0x22, sizeof(class_key));
-    FUZZ_CHECK(bs_backup_crypto_wrap_key(kek, class_key, wrapped, NULL) == BS_OK);
+    FUZZ_CHECK(bs_fixture_wrap_key(kek, class_key, wrapped, NULL) == BS_OK);
     static const uint8_t three[4] = {0, 0, 0, 3}, one[4] = {0, 0, 0, 1}, two[4] = {0, 0, 0, 2};
     uint8_t uuid[16], salt[20];
     memset(salt, 0x33, sizeof(salt));

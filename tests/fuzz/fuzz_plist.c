@@ -6,8 +6,8 @@
  * BS_MAX_STRING_BYTES, every data byte is read (so an overread shows), dict lookups find the
  * first entry of a key, and the keyed-archive helpers run on every object of an archive. On
  * failure the status is a documented one with a message. An XML input that is UTF-8 text and
- * parses is also converted to binary with bs_plist_xml_to_binary and parsed again: both trees
- * must hold the same values.
+ * parses is also converted to binary with bs_fixture_plist_xml_to_binary (fixture support)
+ * and parsed again: both trees must hold the same values.
  */
 #include <string.h>
 
@@ -15,6 +15,7 @@
 
 #include "core/base/limits.h"
 #include "core/store/plist_read.h"
+#include "fixture_plist.h"
 #include "fuzz.h"
 
 static bool is_valid_utf8(const char *text)
@@ -282,7 +283,7 @@ static void check_xml_round_trip(const uint8_t *data, size_t size, const struct 
     void *binary = NULL;
     size_t binary_size = 0;
     enum bs_status status =
-        bs_plist_xml_to_binary((const char *)data, size, &binary, &binary_size, &err);
+        bs_fixture_plist_xml_to_binary((const char *)data, size, &binary, &binary_size, &err);
     if (parsed == NULL || status == BS_ERR_NOMEM) {
         /* The converter accepts a few inputs the reader refuses (shorter than 8 bytes). */
         free(binary);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The boundaries of STYLE.md and scanner/core/README.md, checked: core never includes cli,
-# never prints to the terminal, exits or reads the environment; each third-party library is
+# never prints to the terminal, exits or reads the environment; no SQL is written in C; each third-party library is
 # included by exactly one core file (its adapter); our includes name their layer; and a core
 # folder includes only its own layer and the layers below it, in the order of RANKS.
 set -u
@@ -27,18 +27,34 @@ if grep -nE '\b(printf|puts|exit|abort|getenv|perror)\s*\(|\b(stdout|stderr)\b' 
     $(echo "$core_files" | grep '\.c$'); then
     fail "core prints, exits or reads the environment"
 fi
-check_adapter() { # header, the one file allowed to include it
-    local found
+# SQL in one place (schema/queries, embedded through core/store/queries.h): no statement is
+# written in C; bs_sqlite_query_prepare_columns is the one helper that assembles identifiers.
+# shellcheck disable=SC2086
+if grep -nE '"[^"]*\b(SELECT|PRAGMA|INSERT|UPDATE|DELETE|CREATE|ATTACH|WITH)\b[^"]*"' \
+    $(echo "$core_files" | grep '\.c$') cli/*.c; then
+    fail "SQL written in C: put it in schema/queries/*.sql"
+fi
+check_adapter() { # header, the adapter's files allowed to include it (sorted)
+    local found want
     # shellcheck disable=SC2086
     found=$(grep -l "#include <$1" $core_files cli/*.[ch] | sort | tr '\n' ' ')
-    [ "$found" = "$2 " ] || fail "<$1> is included by '${found}', want only $2"
+    want="${*:2} "
+    [ "$found" = "$want" ] || fail "<$1> is included by '${found}', want only ${*:2}"
 }
-check_adapter 'sqlite3.h' core/store/sqlite_db.c
+# The SQLite adapter has two halves: connections and rows above, the descriptor VFS below.
+check_adapter 'sqlite3.h' core/store/sqlite_db.c core/store/sqlite_vfs.c
 check_adapter 'plist/plist.h' core/store/plist_read.c
 check_adapter 'pcre2.h' core/model/ids.c
 check_adapter 'csv.h' core/report/report_csv.c
 check_adapter 'jansson.h' core/report/json_io.c
 check_adapter 'openssl/' core/backup/backup_crypto.c
+# Outside the core, only the fixture support library (tests/tools/fixture_*.c, never linked
+# into bubblescan: check_shipped.sh) may use OpenSSL, and the scanner never includes it.
+found=$(grep -l '#include <openssl/' ../tests/*/*.[ch] | sort | tr '\n' ' ')
+[ "$found" = "../tests/tools/fixture_crypto.c " ] ||
+    fail "<openssl/> is included in tests by '${found}', want only tests/tools/fixture_crypto.c"
+# shellcheck disable=SC2086
+if grep -n '#include "fixture_' $core_files cli/*.[ch]; then fail "scanner includes fixture support"; fi
 # shellcheck disable=SC2086
 if grep -nE '#include "[^/]+\.h"|#include "core/[^/]+\.h"' $core_files cli/*.[ch]; then
     fail "an include does not name its layer"

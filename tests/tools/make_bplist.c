@@ -3,8 +3,9 @@
  *
  *   make_bplist IN.xml OUT.plist
  *
- * The conversion is bs_plist_xml_to_binary (libplist 2.2's plist_to_bin behind the scanner's
- * own size and depth checks), so fixtures go through the same code the scanner trusts. The
+ * The conversion is bs_fixture_plist_xml_to_binary (fixture_plist.h: libplist 2.2's
+ * plist_to_bin behind the scanner's own size and depth checks), so fixtures go through the
+ * same checks the scanner trusts. The
  * output is written to OUT.plist.tmp and renamed: on failure no output file is left behind.
  * A test tool, not part of the scanner: it prints its own errors. Exit 0 on success, 1 on
  * failure, 2 on a usage error.
@@ -15,7 +16,7 @@
 #include <string.h>
 
 #include "core/base/limits.h"
-#include "core/store/plist_read.h"
+#include "fixture_plist.h"
 
 static const char program_name[] = "make_bplist";
 
@@ -131,7 +132,7 @@ int main(int argc, char **argv)
     size_t binary_size = 0;
     struct bs_error err = {0};
     int result = 1;
-    if (bs_plist_xml_to_binary(xml, xml_size, &binary, &binary_size, &err) != BS_OK) {
+    if (bs_fixture_plist_xml_to_binary(xml, xml_size, &binary, &binary_size, &err) != BS_OK) {
         fprintf(stderr, "%s: %s: %s\n", program_name, argv[1], err.message);
     } else {
         result = write_output(argv[2], binary, binary_size);

@@ -50,6 +50,7 @@
 #include "core/backup/backup_crypto.h"
 #include "core/backup/keybag.h"
 #include "core/base/limits.h"
+#include "fixture_crypto.h"
 
 static const char program_name[] = "make_encrypted_backup";
 
@@ -134,7 +135,7 @@ static bool random_fill(struct rng *rng, void *out, size_t size)
 {
     if (!rng->is_seeded) {
         struct bs_error err = {BS_OK, ""};
-        if (bs_backup_crypto_random_bytes(out, size, &err) != BS_OK) {
+        if (bs_fixture_random_bytes(out, size, &err) != BS_OK) {
             fail("random bytes: %s", err.message);
             return false;
         }
@@ -311,7 +312,7 @@ static bool make_keybag(struct builder *b, const char *password, size_t password
             !random_fill(&b->rng, public_key, sizeof(public_key))) {
             goto done;
         }
-        if (bs_backup_crypto_wrap_key(kek, c->key, wrapped, &err) != BS_OK) {
+        if (bs_fixture_wrap_key(kek, c->key, wrapped, &err) != BS_OK) {
             fail("wrapping class key %u: %s", c->protection_class, err.message);
             goto done;
         }
@@ -358,7 +359,7 @@ static bool new_file_key(struct builder *b, uint32_t protection_class,
     value[1] = (uint8_t)(protection_class >> 8);
     value[2] = (uint8_t)(protection_class >> 16);
     value[3] = (uint8_t)(protection_class >> 24);
-    if (bs_backup_crypto_wrap_key(class_key, key, value + 4, &err) != BS_OK) {
+    if (bs_fixture_wrap_key(class_key, key, value + 4, &err) != BS_OK) {
         fail("wrapping a file key: %s", err.message);
         return false;
     }
@@ -379,7 +380,7 @@ static bool write_encrypted(const struct builder *b, const char *path,
     uint8_t *cipher = NULL;
     size_t cipher_size = 0;
     struct bs_error err = {BS_OK, ""};
-    if (bs_backup_crypto_encrypt(key, plaintext, size, &cipher, &cipher_size, &err) != BS_OK) {
+    if (bs_fixture_encrypt(key, plaintext, size, &cipher, &cipher_size, &err) != BS_OK) {
         fail("%s: %s", path, err.message);
         return false;
     }

@@ -13,6 +13,7 @@
 #include "check.h"
 #include "core/backup/backup_crypto.h"
 #include "core/backup/keybag.h"
+#include "fixture_crypto.h"
 
 #define REALDATA_DIR BS_SHARED_DIR "/realdata/pyiosbackup-encrypted"
 
@@ -102,7 +103,7 @@ static void test_rfc3394_vector(void)
     from_hex("28c9f404c4b810f4cbccb35cfb87f8263f5786e2d80ed326cbc7f0e71a99f43bfb988b9b7a02dd21",
              want, 40);
     uint8_t wrapped[40];
-    CHECK_INT_EQ(bs_backup_crypto_wrap_key(kek, key, wrapped, NULL), BS_OK);
+    CHECK_INT_EQ(bs_fixture_wrap_key(kek, key, wrapped, NULL), BS_OK);
     CHECK(memcmp(wrapped, want, 40) == 0);
 
     uint8_t unwrapped[32];
@@ -436,13 +437,12 @@ static bool make_synthetic_backup(struct synthetic_backup *backup)
     for (size_t i = 0; i < SYNTHETIC_CLASS_COUNT; i++) {
         const struct synthetic_class *c = &synthetic_classes[i];
         uint8_t wrapped[40];
-        CHECK_INT_EQ(bs_backup_crypto_random_bytes(backup->class_keys[i], 32, NULL), BS_OK);
+        CHECK_INT_EQ(bs_fixture_random_bytes(backup->class_keys[i], 32, NULL), BS_OK);
         if (c->wrap_flags == 1) {
             /* Device-wrapped: undecryptable here, must be skipped and never tried. */
-            CHECK_INT_EQ(bs_backup_crypto_random_bytes(wrapped, sizeof(wrapped), NULL), BS_OK);
+            CHECK_INT_EQ(bs_fixture_random_bytes(wrapped, sizeof(wrapped), NULL), BS_OK);
         } else {
-            CHECK_INT_EQ(bs_backup_crypto_wrap_key(kek, backup->class_keys[i], wrapped, NULL),
-                         BS_OK);
+            CHECK_INT_EQ(bs_fixture_wrap_key(kek, backup->class_keys[i], wrapped, NULL), BS_OK);
         }
         put_record(&b, "UUID", uuid, sizeof(uuid));
         put_u32(&b, "CLAS", c->protection_class);
@@ -539,7 +539,7 @@ static void make_wrapped_value(const uint8_t class_key[32], uint32_t protection_
     value[1] = (uint8_t)(protection_class >> 8);
     value[2] = (uint8_t)(protection_class >> 16);
     value[3] = (uint8_t)(protection_class >> 24);
-    CHECK_INT_EQ(bs_backup_crypto_wrap_key(class_key, file_key, value + 4, NULL), BS_OK);
+    CHECK_INT_EQ(bs_fixture_wrap_key(class_key, file_key, value + 4, NULL), BS_OK);
 }
 
 static void test_synthetic_file_keys(const struct synthetic_backup *backup)
@@ -553,7 +553,7 @@ static void test_synthetic_file_keys(const struct synthetic_backup *backup)
         return;
     }
     uint8_t file_key[32];
-    CHECK_INT_EQ(bs_backup_crypto_random_bytes(file_key, sizeof(file_key), NULL), BS_OK);
+    CHECK_INT_EQ(bs_fixture_random_bytes(file_key, sizeof(file_key), NULL), BS_OK);
     uint8_t value[44];
     make_wrapped_value(backup->class_keys[2], 3, file_key, value);
     struct bs_keybag_wrapped_key wrapped;
@@ -598,7 +598,7 @@ static void test_synthetic_file_keys(const struct synthetic_backup *backup)
 static void test_padded_round_trips(void)
 {
     uint8_t key[32];
-    CHECK_INT_EQ(bs_backup_crypto_random_bytes(key, sizeof(key), NULL), BS_OK);
+    CHECK_INT_EQ(bs_fixture_random_bytes(key, sizeof(key), NULL), BS_OK);
     const size_t sizes[] = {0, 1, 9, 15, 16, 17, 31, 32, 4095, 4096, 4097};
     for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
         size_t size = sizes[i];
@@ -612,9 +612,9 @@ static void test_padded_round_trips(void)
         }
         uint8_t *cipher = NULL;
         size_t cipher_size = 0;
-        CHECK_INT_EQ(bs_backup_crypto_encrypt(key, size == 0 ? NULL : plain, size, &cipher,
-                                              &cipher_size, NULL),
-                     BS_OK);
+        CHECK_INT_EQ(
+            bs_fixture_encrypt(key, size == 0 ? NULL : plain, size, &cipher, &cipher_size, NULL),
+            BS_OK);
         CHECK_INT_EQ(cipher_size, (size / 16 + 1) * 16);
 
         const enum bs_backup_crypto_padding modes[] = {BS_BACKUP_CRYPTO_PAD_IF_VALID,
@@ -642,7 +642,7 @@ static void test_padded_round_trips(void)
 static void test_sqlite_images(void)
 {
     uint8_t key[32];
-    CHECK_INT_EQ(bs_backup_crypto_random_bytes(key, sizeof(key), NULL), BS_OK);
+    CHECK_INT_EQ(bs_fixture_random_bytes(key, sizeof(key), NULL), BS_OK);
     enum {
         image_size = 8192
     };
@@ -653,8 +653,7 @@ static void test_sqlite_images(void)
 
     uint8_t *cipher = NULL;
     size_t cipher_size = 0;
-    CHECK_INT_EQ(bs_backup_crypto_encrypt(key, image, image_size, &cipher, &cipher_size, NULL),
-                 BS_OK);
+    CHECK_INT_EQ(bs_fixture_encrypt(key, image, image_size, &cipher, &cipher_size, NULL), BS_OK);
     CHECK_INT_EQ(cipher_size, image_size + 16); /* as real backups store Manifest.db */
     if (cipher == NULL) {
         return;
@@ -732,9 +731,8 @@ static void test_invalid_padding_is_kept(void)
         memcpy(plain + 28, cases[i].tail, 4);
         uint8_t *cipher = NULL;
         size_t cipher_size = 0;
-        CHECK_INT_EQ(
-            bs_backup_crypto_encrypt(key, plain, sizeof(plain), &cipher, &cipher_size, NULL),
-            BS_OK);
+        CHECK_INT_EQ(bs_fixture_encrypt(key, plain, sizeof(plain), &cipher, &cipher_size, NULL),
+                     BS_OK);
         uint8_t out[48];
         size_t out_size = 0;
         /* The first 32 ciphertext bytes: the plaintext stored without padding. */
@@ -781,8 +779,8 @@ static void test_bad_ciphertext_sizes(void)
     }
     uint8_t *cipher_out = NULL;
     size_t cipher_out_size = 0;
-    CHECK_INT_EQ(bs_backup_crypto_encrypt(key, cipher, (size_t)BS_MAX_DECRYPTED_FILE_BYTES + 1,
-                                          &cipher_out, &cipher_out_size, NULL),
+    CHECK_INT_EQ(bs_fixture_encrypt(key, cipher, (size_t)BS_MAX_DECRYPTED_FILE_BYTES + 1,
+                                    &cipher_out, &cipher_out_size, NULL),
                  BS_ERR_LIMIT);
     CHECK(cipher_out == NULL);
 }
@@ -791,10 +789,10 @@ static void test_helpers(void)
 {
     uint8_t first[32];
     uint8_t second[32];
-    CHECK_INT_EQ(bs_backup_crypto_random_bytes(first, sizeof(first), NULL), BS_OK);
-    CHECK_INT_EQ(bs_backup_crypto_random_bytes(second, sizeof(second), NULL), BS_OK);
+    CHECK_INT_EQ(bs_fixture_random_bytes(first, sizeof(first), NULL), BS_OK);
+    CHECK_INT_EQ(bs_fixture_random_bytes(second, sizeof(second), NULL), BS_OK);
     CHECK(memcmp(first, second, sizeof(first)) != 0);
-    CHECK_INT_EQ(bs_backup_crypto_random_bytes(NULL, 0, NULL), BS_OK);
+    CHECK_INT_EQ(bs_fixture_random_bytes(NULL, 0, NULL), BS_OK);
     bs_backup_crypto_cleanse(first, sizeof(first));
     CHECK(all_zero(first, sizeof(first)));
     bs_backup_crypto_cleanse(NULL, 0);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <dirent.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
 
@@ -622,6 +623,77 @@ static void test_manifest_image(void)
     rmdir(root);
 }
 
+static int count_entries(const char *folder)
+{
+    int count = 0;
+    DIR *dir = opendir(folder);
+    const struct dirent *entry;
+    while (dir != NULL && (entry = readdir(dir)) != NULL) {
+        count += entry->d_name[0] != '.' ? 1 : 0;
+    }
+    if (dir != NULL) {
+        closedir(dir);
+    }
+    return count;
+}
+
+/* A located database is opened through a descriptor checked against what the layout checked:
+ * nothing appears beside it, and a file put in its place after the check is refused rather
+ * than opened (no check-then-open race). */
+static void test_open_db_is_the_checked_file(void)
+{
+    char base[] = "/tmp/bs-layout-XXXXXX";
+    if (mkdtemp(base) == NULL) {
+        CHECK(false);
+        return;
+    }
+    char folder[256], manifest[512], located[512], other[512];
+    path_join(folder, sizeof(folder), base, "3d");
+    mkdir(folder, 0700);
+    path_join(manifest, sizeof(manifest), base, "Manifest.db");
+    path_join(located, sizeof(located), folder, "3d0d7e5fb2ce288813306e4d4636395e047a3d28");
+    path_join(other, sizeof(other), base, "other.db");
+    CHECK(make_manifest_db(manifest,
+                           "INSERT INTO Files VALUES ('3d0d7e5fb2ce288813306e4d4636395e047a3d28', "
+                           "'HomeDomain', 'Library/SMS/sms.db', 1, NULL);"));
+    CHECK(make_manifest_db(located, "SELECT 1;"));
+    CHECK(make_manifest_db(other, "SELECT 1;"));
+
+    struct bs_backup_layout *layout = open_layout(base, BS_OK);
+    if (layout != NULL) {
+        struct bs_backup_file file = {0};
+        struct bs_error err = {BS_OK, ""};
+        struct bs_sqlite_db *db = NULL;
+        CHECK_INT_EQ(find(layout, "HomeDomain", "Library/SMS/sms.db", &file, NULL, 0), BS_OK);
+        CHECK(file.has_identity);
+        CHECK_INT_EQ(bs_backup_file_open_db(&file, NULL, NULL, &db, &err), BS_OK);
+        CHECK(db != NULL && bs_sqlite_db_has_table(db, "Files"));
+        CHECK_INT_EQ(count_entries(folder), 1); /* no -journal, -wal or -shm beside it */
+        bs_sqlite_db_close(db);
+        db = NULL;
+
+        CHECK(rename(other, located) == 0); /* swapped in after the check */
+        CHECK_INT_EQ(bs_backup_file_open_db(&file, NULL, NULL, &db, &err), BS_ERR_UNSAFE);
+        CHECK(strstr(err.message, "replaced after it was checked") != NULL);
+        CHECK(db == NULL);
+        uint8_t *bytes = NULL;
+        size_t size = 0;
+        CHECK_INT_EQ(bs_backup_file_read(&file, 1 << 20, &bytes, &size, &err), BS_ERR_UNSAFE);
+        CHECK(bytes == NULL);
+
+        CHECK(unlink(located) == 0);
+        CHECK(symlink(manifest, located) == 0); /* a link now: never followed */
+        CHECK_INT_EQ(bs_backup_file_open_db(&file, NULL, NULL, &db, &err), BS_ERR_UNSAFE);
+        CHECK(db == NULL);
+        bs_backup_file_clear(&file);
+        bs_backup_layout_close(layout);
+    }
+    unlink(located);
+    unlink(manifest);
+    rmdir(folder);
+    rmdir(base);
+}
+
 int main(void)
 {
     test_file_id_validation();
@@ -634,5 +706,6 @@ int main(void)
     test_orphans_and_legacy();
     test_linked_folder_leads_outside();
     test_manifest_image();
+    test_open_db_is_the_checked_file();
     return check_report("backup_layout");
 }

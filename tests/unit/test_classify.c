@@ -237,6 +237,53 @@ static void test_group_plain_sms_is_mms(void)
     CHECK_INT_EQ(thread.non_imessage_count, 2);
 }
 
+/* The accumulation the scan runs agrees with the per-message rule: one message of each
+ * service, with and without attachment, in a direct and in a group thread, lands in the
+ * thread's and the source's count of bs_classify_message_transport. */
+static void test_accumulation_follows_message_rule(void)
+{
+    static const enum bs_service services[] = {BS_SERVICE_IMESSAGE, BS_SERVICE_SATELLITE,
+                                               BS_SERVICE_SMS, BS_SERVICE_RCS, BS_SERVICE_OTHER};
+    for (size_t s = 0; s < sizeof(services) / sizeof(services[0]); s++) {
+        for (int variant = 0; variant < 4; variant++) {
+            bool has_attachment = (variant & 1) != 0;
+            bool is_group = (variant & 2) != 0;
+            struct bs_message_facts facts = {services[s], {1000, true},   false,
+                                             true,        has_attachment, false};
+            struct bs_thread thread;
+            memset(&thread, 0, sizeof(thread));
+            thread.style = is_group ? 43 : 45;
+            struct bs_scan_result result;
+            memset(&result, 0, sizeof(result));
+            bs_classify_add_to_thread(&thread, &facts, true);
+            bs_classify_add_to_totals(&result, &facts, false);
+            struct bs_thread_people people = {2, 0, 0};
+            bs_classify_thread(&thread, &people);
+            bs_classify_add_thread_totals(&result, &thread);
+            enum bs_transport want =
+                bs_classify_message_transport(services[s], has_attachment, is_group);
+            for (int t = 0; t < BS_TRANSPORT_COUNT; t++) {
+                CHECK_INT_EQ(thread.counts[t], t == (int)want ? 1 : 0);
+                CHECK_INT_EQ(result.counts[t], t == (int)want ? 1 : 0);
+            }
+            bool encrypted = bs_classify_is_encrypted(services[s]);
+            CHECK_INT_EQ(encrypted, want == BS_TRANSPORT_IMESSAGE);
+            CHECK_INT_EQ(thread.last_unencrypted.is_known, !encrypted);
+            CHECK_INT_EQ(thread.has_downgraded_unencrypted,
+                         !encrypted && want != BS_TRANSPORT_OTHER);
+            CHECK_INT_EQ(result.counted_messages, 1);
+        }
+    }
+    /* A message in no chat is direct: a plain SMS counts as SMS at once. */
+    struct bs_message_facts orphan = {BS_SERVICE_SMS, {0, false}, false, false, false, true};
+    struct bs_scan_result result;
+    memset(&result, 0, sizeof(result));
+    bs_classify_add_to_totals(&result, &orphan, true);
+    CHECK_INT_EQ(result.counts[BS_TRANSPORT_SMS], 1);
+    CHECK_INT_EQ(result.orphan_messages, 1);
+    CHECK_INT_EQ(result.icloud_synced_messages, 1);
+}
+
 int main(void)
 {
     test_services();
@@ -246,5 +293,6 @@ int main(void)
     test_kind();
     test_threads();
     test_group_plain_sms_is_mms();
+    test_accumulation_follows_message_rule();
     return check_report("classify");
 }

@@ -10,6 +10,7 @@
 #include "check.h"
 #include "core/base/limits.h"
 #include "core/store/plist_read.h"
+#include "fixture_plist.h"
 
 /* ---- Helpers ------------------------------------------------------------------------------- */
 
@@ -49,7 +50,7 @@ static void *xml_to_binary(const char *xml, size_t *size)
 {
     struct bs_error err = {0};
     void *bytes = NULL;
-    enum bs_status status = bs_plist_xml_to_binary(xml, strlen(xml), &bytes, size, &err);
+    enum bs_status status = bs_fixture_plist_xml_to_binary(xml, strlen(xml), &bytes, size, &err);
     if (status != BS_OK) {
         fprintf(stderr, "xml_to_binary: %s\n", err.message);
     }
@@ -1028,7 +1029,7 @@ static void test_oversized(void)
     struct bs_error err = {0};
     void *out = NULL;
     size_t out_size = 0;
-    CHECK_INT_EQ(bs_plist_xml_to_binary(big, size, &out, &out_size, &err), BS_ERR_LIMIT);
+    CHECK_INT_EQ(bs_fixture_plist_xml_to_binary(big, size, &out, &out_size, &err), BS_ERR_LIMIT);
     CHECK(out == NULL);
     free(big);
 }
@@ -1051,15 +1052,18 @@ static void test_xml_to_binary(void)
     /* Binary input, malformed XML and deep XML are refused; out-params stay untouched. */
     void *out = NULL;
     size_t out_size = 0;
-    CHECK_INT_EQ(bs_plist_xml_to_binary(binary, size, &out, &out_size, &err), BS_ERR_FORMAT);
+    CHECK_INT_EQ(bs_fixture_plist_xml_to_binary(binary, size, &out, &out_size, &err),
+                 BS_ERR_FORMAT);
     free(binary);
-    CHECK_INT_EQ(bs_plist_xml_to_binary("<plist><array></plist>", strlen("<plist><array></plist>"),
-                                        &out, &out_size, &err),
+    CHECK_INT_EQ(bs_fixture_plist_xml_to_binary("<plist><array></plist>",
+                                                strlen("<plist><array></plist>"), &out, &out_size,
+                                                &err),
                  BS_ERR_FORMAT);
     char *deep = repeat_text("<plist>", "<array>", 100000, "", "</array>", "</plist>");
-    CHECK_INT_EQ(bs_plist_xml_to_binary(deep, strlen(deep), &out, &out_size, &err), BS_ERR_LIMIT);
+    CHECK_INT_EQ(bs_fixture_plist_xml_to_binary(deep, strlen(deep), &out, &out_size, &err),
+                 BS_ERR_LIMIT);
     free(deep);
-    CHECK_INT_EQ(bs_plist_xml_to_binary(NULL, 0, &out, &out_size, &err), BS_ERR_FORMAT);
+    CHECK_INT_EQ(bs_fixture_plist_xml_to_binary(NULL, 0, &out, &out_size, &err), BS_ERR_FORMAT);
     CHECK(out == NULL);
     CHECK_INT_EQ(out_size, 0);
 }

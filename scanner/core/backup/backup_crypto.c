@@ -4,6 +4,8 @@
  * CSPRNG all come from libcrypto, nothing is hand-rolled. Every stack or heap copy of a
  * secret is wiped with OPENSSL_cleanse on every path out, and OpenSSL's error queue is
  * cleared after an expected failure (a wrong password) so it does not leak into later calls.
+ * Only what a scan needs is here: the inverse operations that build encrypted fixtures (wrap,
+ * encrypt, random bytes) are in tests/tools/fixture_crypto.c, never linked into bubblescan.
  */
 #include "core/backup/backup_crypto.h"
 
@@ -14,7 +16,6 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 
 #include "core/base/limits.h"
 
@@ -140,12 +141,12 @@ done:
     return status;
 }
 
-/* RFC 3394 wrap (encrypt = 1) or unwrap (encrypt = 0) of in[0..in_bytes) into
- * out[0..out_bytes). An unwrap whose integrity check fails returns BS_OK with *integrity_ok
- * false and out untouched; other statuses are OpenSSL failures. */
-static enum bs_status run_key_wrap(int encrypt, const uint8_t kek[BS_BACKUP_CRYPTO_KEY_BYTES],
-                                   const uint8_t *in, size_t in_bytes, uint8_t *out,
-                                   size_t out_bytes, bool *integrity_ok, struct bs_error *err)
+/* RFC 3394 unwrap of in[0..in_bytes) into out[0..out_bytes). One whose integrity check fails
+ * returns BS_OK with *integrity_ok false and out untouched; other statuses are OpenSSL
+ * failures. (The inverse, wrapping, is fixture support: tests/tools/fixture_crypto.c.) */
+static enum bs_status run_key_unwrap(const uint8_t kek[BS_BACKUP_CRYPTO_KEY_BYTES],
+                                     const uint8_t *in, size_t in_bytes, uint8_t *out,
+                                     size_t out_bytes, bool *integrity_ok, struct bs_error *err)
 {
     enum bs_status status = BS_OK;
     EVP_CIPHER_CTX *context = NULL;
@@ -161,15 +162,12 @@ static enum bs_status run_key_wrap(int encrypt, const uint8_t kek[BS_BACKUP_CRYP
     }
     EVP_CIPHER_CTX_set_flags(context, EVP_CIPHER_CTX_FLAG_WRAP_ALLOW);
     /* A NULL IV selects the RFC 3394 default integrity value A6A6A6A6A6A6A6A6. */
-    if (EVP_CipherInit_ex(context, EVP_aes_256_wrap(), NULL, kek, NULL, encrypt) != 1) {
+    if (EVP_CipherInit_ex(context, EVP_aes_256_wrap(), NULL, kek, NULL, 0) != 1) {
         status = bs_error_set(err, BS_ERR_INTERNAL, "AES-256 key wrap setup failed in OpenSSL");
         goto done;
     }
     if (EVP_CipherUpdate(context, buffer, &written_bytes, in, (int)in_bytes) <= 0) {
-        if (encrypt) {
-            status = bs_error_set(err, BS_ERR_INTERNAL, "AES-256 key wrap failed in OpenSSL");
-        }
-        goto done; /* unwrap: the integrity check failed */
+        goto done; /* the integrity check failed */
     }
     if (written_bytes < 0 || (size_t)written_bytes != out_bytes ||
         EVP_CipherFinal_ex(context, buffer + written_bytes, &final_bytes) != 1 ||
@@ -197,23 +195,13 @@ enum bs_status bs_backup_crypto_unwrap_key(const uint8_t kek[BS_BACKUP_CRYPTO_KE
                                            struct bs_error *err)
 {
     bool integrity_ok = false;
-    enum bs_status status = run_key_wrap(0, kek, wrapped, BS_KEYBAG_WRAPPED_KEY_BYTES, key,
-                                         BS_BACKUP_CRYPTO_KEY_BYTES, &integrity_ok, err);
+    enum bs_status status = run_key_unwrap(kek, wrapped, BS_KEYBAG_WRAPPED_KEY_BYTES, key,
+                                           BS_BACKUP_CRYPTO_KEY_BYTES, &integrity_ok, err);
     if (status == BS_OK && !integrity_ok) {
         status = bs_error_set(err, BS_ERR_FORMAT,
                               "RFC 3394 integrity check failed: wrong key or corrupt wrapped key");
     }
     return status;
-}
-
-enum bs_status bs_backup_crypto_wrap_key(const uint8_t kek[BS_BACKUP_CRYPTO_KEY_BYTES],
-                                         const uint8_t key[BS_BACKUP_CRYPTO_KEY_BYTES],
-                                         uint8_t wrapped[BS_KEYBAG_WRAPPED_KEY_BYTES],
-                                         struct bs_error *err)
-{
-    bool integrity_ok = false;
-    return run_key_wrap(1, kek, key, BS_BACKUP_CRYPTO_KEY_BYTES, wrapped,
-                        BS_KEYBAG_WRAPPED_KEY_BYTES, &integrity_ok, err);
 }
 
 void bs_backup_keys_free(struct bs_backup_keys *keys)
@@ -255,8 +243,8 @@ enum bs_status bs_backup_keys_create(const struct bs_keybag *keybag,
         }
         struct class_key *slot = &keys->classes[keys->class_count];
         bool integrity_ok = false;
-        status = run_key_wrap(0, kek, record->wrapped_key, BS_KEYBAG_WRAPPED_KEY_BYTES, slot->key,
-                              BS_BACKUP_CRYPTO_KEY_BYTES, &integrity_ok, err);
+        status = run_key_unwrap(kek, record->wrapped_key, BS_KEYBAG_WRAPPED_KEY_BYTES, slot->key,
+                                BS_BACKUP_CRYPTO_KEY_BYTES, &integrity_ok, err);
         if (status != BS_OK) {
             goto done;
         }
@@ -368,8 +356,8 @@ enum bs_status bs_backup_keys_unwrap_file_key(const struct bs_backup_keys *keys,
         goto done;
     }
     bool integrity_ok = false;
-    status = run_key_wrap(0, class_key, wrapped->wrapped_key, BS_KEYBAG_WRAPPED_KEY_BYTES, key,
-                          BS_BACKUP_CRYPTO_KEY_BYTES, &integrity_ok, err);
+    status = run_key_unwrap(class_key, wrapped->wrapped_key, BS_KEYBAG_WRAPPED_KEY_BYTES, key,
+                            BS_BACKUP_CRYPTO_KEY_BYTES, &integrity_ok, err);
     if (status == BS_OK && !integrity_ok) {
         status = bs_error_set(err, BS_ERR_FORMAT,
                               "file key of protection class %u fails the RFC 3394 integrity "
@@ -548,95 +536,6 @@ done:
         free(buffer);
     }
     return status;
-}
-
-enum bs_status bs_backup_crypto_encrypt(const uint8_t key[BS_BACKUP_CRYPTO_KEY_BYTES],
-                                        const uint8_t *plaintext, size_t plaintext_bytes,
-                                        uint8_t **ciphertext, size_t *ciphertext_bytes,
-                                        struct bs_error *err)
-{
-    enum bs_status status = BS_OK;
-    EVP_CIPHER_CTX *context = NULL;
-    uint8_t *buffer = NULL;
-    size_t total_bytes = 0;
-
-    if (key == NULL || ciphertext == NULL || ciphertext_bytes == NULL ||
-        (plaintext == NULL && plaintext_bytes != 0)) {
-        status = bs_error_set(err, BS_ERR_INTERNAL, "encrypt: missing argument");
-        goto done;
-    }
-    if (plaintext_bytes > BS_MAX_DECRYPTED_FILE_BYTES) {
-        status = bs_error_set(err, BS_ERR_LIMIT, "file to encrypt is %zu bytes, above %zu",
-                              plaintext_bytes, BS_MAX_DECRYPTED_FILE_BYTES);
-        goto done;
-    }
-    /* PKCS#7 always adds 1 to 16 bytes. */
-    size_t output_bytes =
-        (plaintext_bytes / BS_BACKUP_CRYPTO_BLOCK_BYTES + 1) * BS_BACKUP_CRYPTO_BLOCK_BYTES;
-    buffer = malloc(output_bytes);
-    context = EVP_CIPHER_CTX_new();
-    if (buffer == NULL || context == NULL) {
-        status =
-            bs_error_set(err, BS_ERR_NOMEM, "out of memory for %zu encrypted bytes", output_bytes);
-        goto done;
-    }
-    if (EVP_EncryptInit_ex(context, EVP_aes_256_cbc(), NULL, key, zero_iv) != 1 ||
-        EVP_CIPHER_CTX_set_padding(context, 1) != 1) {
-        status = bs_error_set(err, BS_ERR_INTERNAL, "AES-256-CBC setup failed in OpenSSL");
-        goto done;
-    }
-    for (size_t done_bytes = 0; done_bytes < plaintext_bytes;) {
-        size_t chunk_bytes = plaintext_bytes - done_bytes;
-        if (chunk_bytes > CHUNK_BYTES) {
-            chunk_bytes = CHUNK_BYTES;
-        }
-        int written_bytes = 0;
-        if (EVP_EncryptUpdate(context, buffer + total_bytes, &written_bytes, plaintext + done_bytes,
-                              (int)chunk_bytes) != 1 ||
-            written_bytes < 0) {
-            status = bs_error_set(err, BS_ERR_INTERNAL, "AES-256-CBC encryption failed in OpenSSL");
-            goto done;
-        }
-        total_bytes += (size_t)written_bytes;
-        done_bytes += chunk_bytes;
-    }
-    int final_bytes = 0;
-    if (EVP_EncryptFinal_ex(context, buffer + total_bytes, &final_bytes) != 1 || final_bytes < 0 ||
-        total_bytes + (size_t)final_bytes != output_bytes) {
-        status = bs_error_set(err, BS_ERR_INTERNAL, "AES-256-CBC padding failed in OpenSSL");
-        goto done;
-    }
-    *ciphertext = buffer;
-    *ciphertext_bytes = output_bytes;
-    buffer = NULL;
-
-done:
-    EVP_CIPHER_CTX_free(context);
-    free(buffer);
-    if (status != BS_OK) {
-        ERR_clear_error();
-    }
-    return status;
-}
-
-enum bs_status bs_backup_crypto_random_bytes(void *out, size_t size_bytes, struct bs_error *err)
-{
-    unsigned char *bytes = out;
-    if (bytes == NULL && size_bytes != 0) {
-        return bs_error_set(err, BS_ERR_INTERNAL, "random_bytes: missing buffer");
-    }
-    for (size_t done_bytes = 0; done_bytes < size_bytes;) {
-        size_t chunk_bytes = size_bytes - done_bytes;
-        if (chunk_bytes > CHUNK_BYTES) {
-            chunk_bytes = CHUNK_BYTES;
-        }
-        if (RAND_bytes(bytes + done_bytes, (int)chunk_bytes) != 1) {
-            ERR_clear_error();
-            return bs_error_set(err, BS_ERR_INTERNAL, "OpenSSL's random generator failed");
-        }
-        done_bytes += chunk_bytes;
-    }
-    return BS_OK;
 }
 
 enum bs_status bs_backup_crypto_file_id(const char *domain, size_t domain_length,

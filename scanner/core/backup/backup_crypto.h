@@ -7,7 +7,8 @@
  *   class key --RFC 3394 unwrap--> file key (ManifestKey, MBFile EncryptionKey)
  *   file key --AES-256-CBC, IV of 16 zero bytes--> Manifest.db, sms.db, plists
  *
- * The inverse operations (wrap, encrypt, random bytes) exist for the test-fixture generator.
+ * The inverse operations (wrap, encrypt, random bytes) are fixture support, outside the shipped
+ * binary: tests/tools/fixture_crypto.h.
  * Secrets (K1, KEK, class and file keys) live only in memory and are wiped with
  * bs_backup_crypto_cleanse before release; nothing here prints, logs or writes a file.
  */
@@ -115,12 +116,6 @@ enum bs_status bs_backup_crypto_unwrap_key(const uint8_t kek[BS_BACKUP_CRYPTO_KE
                                            uint8_t key[BS_BACKUP_CRYPTO_KEY_BYTES],
                                            struct bs_error *err);
 
-/* RFC 3394 AES-256 key wrap (the inverse, for fixtures). wrapped is written only on success. */
-enum bs_status bs_backup_crypto_wrap_key(const uint8_t kek[BS_BACKUP_CRYPTO_KEY_BYTES],
-                                         const uint8_t key[BS_BACKUP_CRYPTO_KEY_BYTES],
-                                         uint8_t wrapped[BS_KEYBAG_WRAPPED_KEY_BYTES],
-                                         struct bs_error *err);
-
 /* Raw AES-256-CBC decryption of whole blocks with an explicit IV, no padding handling: the
  * building block for decrypting a range of a large file (the IV of block i is ciphertext
  * block i-1, or zeros for block 0). size_bytes must be a multiple of 16 (0 is a no-op).
@@ -151,20 +146,6 @@ enum bs_status bs_backup_crypto_decrypt(const uint8_t key[BS_BACKUP_CRYPTO_KEY_B
                                         const uint8_t *ciphertext, size_t ciphertext_bytes,
                                         enum bs_backup_crypto_padding padding, uint8_t **plaintext,
                                         size_t *plaintext_bytes, struct bs_error *err);
-
-/* Encrypts with AES-256-CBC, zero IV and PKCS#7 padding, as a backup stores files (for the
- * fixture generator). On success the caller owns *ciphertext (free()), whose length is
- * plaintext_bytes rounded up to the next multiple of 16 (a full pad block when already a
- * multiple). plaintext may be NULL when plaintext_bytes is 0. BS_ERR_LIMIT above
- * BS_MAX_DECRYPTED_FILE_BYTES, BS_ERR_NOMEM, BS_ERR_INTERNAL. */
-enum bs_status bs_backup_crypto_encrypt(const uint8_t key[BS_BACKUP_CRYPTO_KEY_BYTES],
-                                        const uint8_t *plaintext, size_t plaintext_bytes,
-                                        uint8_t **ciphertext, size_t *ciphertext_bytes,
-                                        struct bs_error *err);
-
-/* Fills out[0..size_bytes) from OpenSSL's CSPRNG (RAND_bytes). BS_ERR_INTERNAL on failure,
- * out's content then unspecified. */
-enum bs_status bs_backup_crypto_random_bytes(void *out, size_t size_bytes, struct bs_error *err);
 
 /* Overwrites memory[0..size_bytes) with zeros in a way the compiler cannot drop
  * (OPENSSL_cleanse). For passwords and keys held by callers that cannot include OpenSSL.

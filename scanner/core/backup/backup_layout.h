@@ -10,12 +10,13 @@
  * (never a symbolic link) whose real path is inside the backup folder. Manifest.db is evidence
  * too: it is opened read-only through sqlite_db, like any database.
  *
- * A located file (struct bs_backup_file) is either a path on disk or bytes in memory: an
- * encrypted backup's files are decrypted in memory and never written to disk. Callers read or
- * open located files only through bs_backup_file_read and bs_backup_file_open_db, so they work
- * with either. In an encrypted backup (bs_backup_layout_open_encrypted) Manifest.db is decrypted
- * into memory and opened from there, and each located file carries the key its Manifest.db
- * record gives: it is decrypted in memory when read or opened, never written anywhere.
+ * A located file (struct bs_backup_file, backup_file.h) is either a path on disk or bytes in
+ * memory: an encrypted backup's files are decrypted in memory and never written to disk.
+ * Callers read or open located files only through bs_backup_file_read and
+ * bs_backup_file_open_db, so they work with either. In an encrypted backup
+ * (bs_backup_layout_open_encrypted) Manifest.db is decrypted into memory and opened from there, and
+ * each located file carries the key its Manifest.db record gives: it is decrypted in memory when
+ * read or opened, never written anywhere.
  */
 #ifndef BS_CORE_BACKUP_LAYOUT_H
 #define BS_CORE_BACKUP_LAYOUT_H
@@ -26,6 +27,8 @@
 
 #include "core/backup/backup_crypto.h"
 #include "core/backup/backup_decrypt.h"
+#include "core/backup/backup_file.h"
+#include "core/backup/backup_mbdb.h"
 #include "core/base/status.h"
 #include "core/store/sqlite_db.h"
 
@@ -34,29 +37,6 @@ struct bs_backup_layout; /* opaque: an open backup folder */
 enum bs_backup_layout_kind {
     BS_BACKUP_LAYOUT_MANIFEST_DB = 0, /* iOS 10 and later */
     BS_BACKUP_LAYOUT_MBDB             /* iOS 4-9 */
-};
-
-enum bs_backup_file_state {
-    BS_BACKUP_FILE_ABSENT = 0, /* neither listed nor in the folder */
-    BS_BACKUP_FILE_MISSING,    /* listed in the manifest, not in the folder */
-    BS_BACKUP_FILE_PRESENT     /* ready to read or open */
-};
-
-/* One logical file of the backup, as bs_backup_layout_find located it. Zero-initialise;
- * release with bs_backup_file_clear. */
-struct bs_backup_file {
-    enum bs_backup_file_state state;
-    bool is_listed; /* the manifest lists it (false: found by its fileID only) */
-    char file_id[BS_BACKUP_FILE_ID_HEX_BYTES]; /* "" when absent */
-    char *path;                                /* PRESENT on disk: its real path, owned */
-    uint8_t *bytes; /* PRESENT in memory (decrypted): owned, size bytes */
-    size_t size;
-    /* Encrypted on disk (path): the backup's class keys (borrowed from the caller of
-     * bs_backup_layout_open_encrypted, which keeps them until the file is cleared) and the
-     * file's own wrapped key. NULL for a plain file. */
-    const struct bs_backup_keys *keys;
-    struct bs_backup_file_key key; /* key.has_key false: not listed, or no usable key */
-    char *key_problem;             /* why key.has_key is false (owned), or NULL */
 };
 
 /* What a walk of the folder found, compared with the manifest. */
@@ -133,60 +113,5 @@ enum bs_status bs_backup_layout_inventory(struct bs_backup_layout *layout,
 
 /* True when text[0..length) is exactly 40 characters of [0-9a-f]. */
 bool bs_backup_file_id_is_valid(const char *text, size_t length);
-
-/* Reads a PRESENT file whole into *bytes (caller owns, free(); never NULL on success) and
- * *size. The file is opened without following links and must still be a regular file; an
- * encrypted one is decrypted in memory (its padding removed). BS_ERR_LIMIT above max_bytes
- * (nothing allocated for it), BS_ERR_NOT_FOUND when file is not PRESENT, BS_ERR_FORMAT for an
- * encrypted file without a usable key or that does not decrypt, BS_ERR_UNSAFE, BS_ERR_IO,
- * BS_ERR_NOMEM. */
-enum bs_status bs_backup_file_read(const struct bs_backup_file *file, size_t max_bytes,
-                                   uint8_t **bytes, size_t *size, struct bs_error *err);
-
-/* Opens a PRESENT database file read-only (sqlite_db.h), applying wal when it is PRESENT
- * (the backup stores sms.db-wal under its own fileID) and no other WAL. A plain file on disk
- * is opened by bs_sqlite_db_open_file (a WAL on a private copy). A file in memory or encrypted
- * is decrypted into memory, its WAL (decrypted too) applied there with bs_wal_apply, and the
- * image handed to bs_sqlite_db_open_memory: nothing touches disk. Caller owns *out.
- * BS_ERR_NOT_FOUND when file is not PRESENT, BS_ERR_UNSUPPORTED for a WAL in memory beside a
- * plain file on disk, the statuses of bs_backup_file_read, bs_wal_apply and
- * bs_sqlite_db_open_file. */
-enum bs_status bs_backup_file_open_db(struct bs_backup_file *file, const struct bs_backup_file *wal,
-                                      const struct bs_sqlite_open_options *options,
-                                      struct bs_sqlite_db **out, struct bs_error *err);
-
-/* Frees what file owns and zeroes it. NULL-safe. */
-void bs_backup_file_clear(struct bs_backup_file *file);
-
-/* One record of a Manifest.mbdb. Strings are borrowed from the parsed bytes, not
- * NUL-terminated, and NULL (length 0) when the record marks them absent (length 0xFFFF). */
-struct bs_backup_mbdb_record {
-    const char *domain;
-    size_t domain_length;
-    const char *path;
-    size_t path_length;
-    const char *link_target;
-    size_t link_target_length;
-    uint16_t mode; /* st_mode bits: 0x8000 file, 0x4000 folder, 0xA000 link */
-    uint64_t size_bytes;
-    uint8_t protection_class;
-    bool has_encryption_key; /* the file is encrypted: the backup is */
-};
-
-/* Called once per record; a status other than BS_OK stops the parse and is returned. */
-struct bs_backup_mbdb_visitor {
-    enum bs_status (*on_record)(const struct bs_backup_mbdb_record *record, void *context,
-                                struct bs_error *err);
-    void *context;
-};
-
-/* Parses a Manifest.mbdb image ("mbdb" 05 00, then big-endian records: domain, path, link
- * target, digest, encryption key as u16-length strings, mode, inode, uid, gid, three times,
- * size, protection class, extended attributes) through the bounds-checked byte reader, calling
- * the visitor per record. BS_ERR_FORMAT for a bad header or a truncated record (the message
- * gives its offset); BS_ERR_LIMIT above BS_MAX_BACKUP_FILES records. */
-enum bs_status bs_backup_mbdb_parse(const uint8_t *bytes, size_t size,
-                                    const struct bs_backup_mbdb_visitor *visitor,
-                                    struct bs_error *err);
 
 #endif

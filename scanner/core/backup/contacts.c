@@ -7,10 +7,7 @@
 #include "core/base/limits.h"
 #include "core/base/text.h"
 #include "core/model/ids.h"
-
-/* iOS ABMultiValue.property values. */
-#define AB_PROPERTY_PHONE 3
-#define AB_PROPERTY_EMAIL 4
+#include "core/store/queries.h"
 
 struct contact_person {
     int64_t record_id;
@@ -33,18 +30,16 @@ struct bs_contacts {
     size_t key_capacity;
 };
 
-/* The SQL of one contact-book format: every part is our own text, chosen by column name. */
+/* One contact-book format: the table and id column that recognise it, and its query of
+ * people (schema/queries/contacts_*_people.sql: record id, first, last, organization). */
 struct book_schema {
     const char *people_table;
     const char *record_id;
-    const char *first;
-    const char *last;
-    const char *organization;
+    const char *people_sql;
 };
 
-static const struct book_schema ios_schema = {"ABPerson", "ROWID", "First", "Last", "Organization"};
-static const struct book_schema mac_schema = {"ZABCDRECORD", "Z_PK", "ZFIRSTNAME", "ZLASTNAME",
-                                              "ZORGANIZATION"};
+static const struct book_schema ios_schema = {"ABPerson", "ROWID", bs_sql_contacts_ios_people};
+static const struct book_schema mac_schema = {"ZABCDRECORD", "Z_PK", bs_sql_contacts_mac_people};
 
 static void trim(struct bs_strbuf *text, const char *bytes, size_t length)
 {
@@ -97,11 +92,6 @@ static enum bs_status display_name(struct bs_sqlite_query *query, char **out, st
     return status;
 }
 
-static const char *column_or_null(struct bs_sqlite_db *db, const char *table, const char *column)
-{
-    return bs_sqlite_db_has_column(db, table, column) ? column : "NULL";
-}
-
 static int compare_people(const void *a, const void *b)
 {
     int64_t x = ((const struct contact_person *)a)->record_id;
@@ -112,16 +102,9 @@ static int compare_people(const void *a, const void *b)
 static enum bs_status read_people(struct bs_contacts *contacts, struct bs_sqlite_db *db,
                                   const struct book_schema *schema, struct bs_error *err)
 {
-    struct bs_strbuf sql = {0};
-    bs_strbuf_appendf(&sql, "SELECT %s, %s, %s, %s FROM %s", schema->record_id,
-                      column_or_null(db, schema->people_table, schema->first),
-                      column_or_null(db, schema->people_table, schema->last),
-                      column_or_null(db, schema->people_table, schema->organization),
-                      schema->people_table);
     struct bs_sqlite_query *query = NULL;
-    enum bs_status status = sql.failed ? bs_error_set(err, BS_ERR_NOMEM, "out of memory")
-                                       : bs_sqlite_query_prepare(db, sql.data, &query, err);
-    bs_strbuf_free(&sql);
+    enum bs_status status =
+        bs_sqlite_query_prepare_columns(db, schema->people_sql, schema->people_table, &query, err);
     while (status == BS_OK) {
         bool has_row = false;
         status = bs_sqlite_query_step(query, &has_row, err);
@@ -249,10 +232,7 @@ static enum bs_status read_ios_values(const struct value_reader *reader, struct 
         !bs_sqlite_db_has_column(db, "ABMultiValue", "property")) {
         return BS_OK; /* names without numbers: nothing to match */
     }
-    return read_values(reader, db,
-                       "SELECT record_id, value FROM ABMultiValue WHERE property IN (3, 4) "
-                       "ORDER BY record_id",
-                       err);
+    return read_values(reader, db, bs_sql_contacts_ios_values, err);
 }
 
 static enum bs_status read_mac_values(const struct value_reader *reader, struct bs_sqlite_db *db,
@@ -260,10 +240,10 @@ static enum bs_status read_mac_values(const struct value_reader *reader, struct 
 {
     enum bs_status status = BS_OK;
     if (has_columns(db, "ZABCDPHONENUMBER", "ZOWNER", "ZFULLNUMBER")) {
-        status = read_values(reader, db, "SELECT ZOWNER, ZFULLNUMBER FROM ZABCDPHONENUMBER", err);
+        status = read_values(reader, db, bs_sql_contacts_mac_phones, err);
     }
     if (status == BS_OK && has_columns(db, "ZABCDEMAILADDRESS", "ZOWNER", "ZADDRESS")) {
-        status = read_values(reader, db, "SELECT ZOWNER, ZADDRESS FROM ZABCDEMAILADDRESS", err);
+        status = read_values(reader, db, bs_sql_contacts_mac_emails, err);
     }
     return status;
 }

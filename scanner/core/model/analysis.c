@@ -262,9 +262,7 @@ static enum bs_status classify_threads(struct bs_scan_result *result, struct bs_
         result->first_message = bs_date_min(result->first_message, thread->first_message);
         result->last_message = bs_date_max(result->last_message, thread->last_message);
         /* Plain SMS of the whole source, now that this thread's kind is known. */
-        enum bs_transport plain =
-            thread->kind == BS_KIND_GROUP ? BS_TRANSPORT_MMS : BS_TRANSPORT_SMS;
-        result->counts[plain] += thread->sms_plain_first_chat_count;
+        bs_classify_add_thread_totals(result, thread);
         thread->name = bs_analysis_thread_name(result, thread);
         if (thread->name == NULL) {
             return bs_error_set(err, BS_ERR_NOMEM, "out of memory naming threads");

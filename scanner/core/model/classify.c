@@ -81,6 +81,68 @@ enum bs_transport bs_classify_message_transport(enum bs_service service, bool ha
     return BS_TRANSPORT_OTHER;
 }
 
+bool bs_classify_is_encrypted(enum bs_service service)
+{
+    return bs_classify_message_transport(service, false, false) == BS_TRANSPORT_IMESSAGE;
+}
+
+void bs_classify_add_to_thread(struct bs_thread *thread, const struct bs_message_facts *message,
+                               bool is_first_chat)
+{
+    enum bs_transport transport =
+        bs_classify_message_transport(message->service, message->has_attachment, false);
+    switch (transport) {
+    case BS_TRANSPORT_IMESSAGE:
+        thread->imessage_count++;
+        break;
+    case BS_TRANSPORT_SMS: /* plain: MMS once the thread proves to be a group */
+        thread->sms_plain_count++;
+        thread->sms_plain_first_chat_count += is_first_chat ? 1 : 0;
+        break;
+    case BS_TRANSPORT_MMS:
+        thread->sms_attachment_count++;
+        break;
+    case BS_TRANSPORT_RCS:
+        thread->rcs_count++;
+        break;
+    case BS_TRANSPORT_OTHER:
+    case BS_TRANSPORT_COUNT:
+        thread->other_count++;
+        break;
+    }
+    bool is_unencrypted = transport != BS_TRANSPORT_IMESSAGE;
+    if (message->was_downgraded && is_unencrypted && transport != BS_TRANSPORT_OTHER) {
+        thread->has_downgraded_unencrypted = true;
+    }
+    thread->from_me_count += message->is_from_me ? 1 : 0;
+    thread->first_message = bs_date_min(thread->first_message, message->date);
+    thread->last_message = bs_date_max(thread->last_message, message->date);
+    if (is_unencrypted) {
+        thread->last_unencrypted = bs_date_max(thread->last_unencrypted, message->date);
+    }
+}
+
+void bs_classify_add_to_totals(struct bs_scan_result *result,
+                               const struct bs_message_facts *message, bool is_orphan)
+{
+    result->counted_messages++;
+    result->icloud_synced_messages += message->is_icloud_synced ? 1 : 0;
+    result->orphan_messages += is_orphan ? 1 : 0;
+    enum bs_transport transport =
+        bs_classify_message_transport(message->service, message->has_attachment, false);
+    if (transport == BS_TRANSPORT_SMS && !is_orphan) {
+        return; /* counted by bs_classify_add_thread_totals once the kind is known */
+    }
+    result->counts[transport]++;
+}
+
+void bs_classify_add_thread_totals(struct bs_scan_result *result, const struct bs_thread *thread)
+{
+    bool is_group = thread->kind == BS_KIND_GROUP;
+    result->counts[bs_classify_message_transport(BS_SERVICE_SMS, false, is_group)] +=
+        thread->sms_plain_first_chat_count;
+}
+
 struct bs_date bs_classify_date(int64_t raw, bool is_present)
 {
     struct bs_date unknown = {0, false};
@@ -290,13 +352,16 @@ void bs_classify_thread(struct bs_thread *thread, const struct bs_thread_people 
     thread->kind = bs_classify_kind(thread->style, thread->guid, people->member_count);
     bool is_group = thread->kind == BS_KIND_GROUP;
 
+    /* The accumulators hold each message's transport as in a direct thread; the kind now
+     * decides, by the same per-message rule, where the plain SMS go. */
     uint64_t *counts = thread->counts;
+    memset(counts, 0, sizeof(thread->counts));
     counts[BS_TRANSPORT_IMESSAGE] = thread->imessage_count;
-    counts[BS_TRANSPORT_SMS] = is_group ? 0 : thread->sms_plain_count;
-    counts[BS_TRANSPORT_MMS] =
-        thread->sms_attachment_count + (is_group ? thread->sms_plain_count : 0);
+    counts[BS_TRANSPORT_MMS] = thread->sms_attachment_count;
     counts[BS_TRANSPORT_RCS] = thread->rcs_count;
     counts[BS_TRANSPORT_OTHER] = thread->other_count;
+    counts[bs_classify_message_transport(BS_SERVICE_SMS, false, is_group)] +=
+        thread->sms_plain_count;
     thread->transport = thread_transport_of(counts);
 
     uint64_t sms_mms = counts[BS_TRANSPORT_SMS] + counts[BS_TRANSPORT_MMS];

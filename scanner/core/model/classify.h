@@ -19,6 +19,34 @@ enum bs_service bs_classify_service(const char *bytes, size_t length);
 enum bs_transport bs_classify_message_transport(enum bs_service service, bool has_attachment,
                                                 bool is_group);
 
+/* True when a message of that service went end-to-end encrypted (iMessage, satellite). */
+bool bs_classify_is_encrypted(enum bs_service service);
+
+/* What the scan knows of one counted message when it adds it to its threads and totals. */
+struct bs_message_facts {
+    enum bs_service service;
+    struct bs_date date;
+    bool is_from_me;
+    bool was_downgraded;
+    bool has_attachment; /* a message_attachment_join row or cache_has_attachments */
+    bool is_icloud_synced;
+};
+
+/* Adds a counted message to the accumulators of thread, whose kind is not known until every
+ * membership is read: the message is tallied by bs_classify_message_transport as in a direct
+ * thread, plain SMS apart so bs_classify_thread can make them MMS in a group. is_first_chat:
+ * the first chat of the message (see bs_thread.sms_plain_first_chat_count). */
+void bs_classify_add_to_thread(struct bs_thread *thread, const struct bs_message_facts *message,
+                               bool is_first_chat);
+
+/* Adds a counted message to the whole-source counts of result. A plain SMS in a chat waits for
+ * its thread's kind (bs_classify_add_thread_totals); one in no chat (is_orphan) is direct. */
+void bs_classify_add_to_totals(struct bs_scan_result *result,
+                               const struct bs_message_facts *message, bool is_orphan);
+
+/* Adds the plain SMS that thread (classified) held back to the whole-source counts. */
+void bs_classify_add_thread_totals(struct bs_scan_result *result, const struct bs_thread *thread);
+
 /* A message.date value: seconds since 2001-01-01 UTC in old schemas, nanoseconds since
  * iOS 11, decided per value (magnitude above 1e11 is nanoseconds). Zero, negative or NULL
  * (is_present false) and dates past year 9999 are unknown. */

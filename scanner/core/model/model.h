@@ -1,10 +1,11 @@
 /*
  * The plain data model of a scan: handles, people, threads and the scan result.
  *
- * Value records only (no I/O, no third-party types). The database reader fills handles and
- * threads; classify.c, people.c and signal_plan.c derive the rest. Every string is owned by
- * the record that holds it (malloc'd, NUL-terminated, at most BS_MAX_STRING_BYTES) and freed
- * by bs_scan_result_free.
+ * Value records only (no I/O, no third-party types). The database reader (store/sms_store.c,
+ * store/sms_tables.c) fills handles and threads and tallies each message through classify.c;
+ * analysis.c derives the rest: people (merged handles), members, the thread rules (classify.c)
+ * and the Signal plan (signal_plan.c). Every string is owned by the record that holds it
+ * (malloc'd, NUL-terminated, at most BS_MAX_STRING_BYTES) and freed by bs_scan_result_clear.
  */
 #ifndef BS_CORE_MODEL_H
 #define BS_CORE_MODEL_H
@@ -91,7 +92,7 @@ struct bs_date {
 };
 
 struct bs_handle {
-    int64_t rowid;           /* first: sms_store.c looks rows up by it */
+    int64_t rowid;           /* first: row_index.c looks rows up by it */
     char *id;                /* as stored; never NULL ("" when NULL in the database) */
     char *service;           /* as stored; NULL when absent */
     char *country;           /* lower-case ISO code as stored; NULL when absent */
@@ -122,14 +123,15 @@ struct bs_member {
 };
 
 struct bs_thread {
-    int64_t chat_id;       /* first: sms_store.c looks rows up by it */
+    int64_t chat_id;       /* first: row_index.c looks rows up by it */
     char *guid;            /* "" when absent */
     char *display_name;    /* NULL when absent or empty */
     char *chat_identifier; /* NULL when absent */
     int64_t style;         /* 0 when absent */
     bool is_forced_sms;    /* chat.properties shouldForceToSMS */
 
-    /* Accumulated by the scan. sms_* are split into sms/mms once the kind is known. */
+    /* Accumulated by the scan (bs_classify_add_to_thread): each message's transport as in a
+     * direct thread; sms_plain_* become sms or mms once the kind is known. */
     uint64_t imessage_count;
     uint64_t sms_plain_count;
     uint64_t sms_attachment_count;
@@ -144,7 +146,7 @@ struct bs_thread {
      * counts can split them into sms/mms once kinds are known without double counting. */
     uint64_t sms_plain_first_chat_count;
 
-    /* Derived (classify.c, people.c). */
+    /* Derived (analysis.c: members and name; classify.c: the rest). */
     struct bs_member *members; /* owned; sorted by person_index */
     size_t member_count;
     enum bs_thread_kind kind;

@@ -148,11 +148,4 @@ enum bs_status bs_plist_keyed_archive_string(const struct bs_plist_value *archiv
                                              const struct bs_plist_value *value, const char **out,
                                              struct bs_error *err);
 
-/* Converts an XML plist of size bytes into a binary one (for build tools that turn committed
- * XML fixtures into bplists). The XML passes the same checks as in bs_plist_parse. On success
- * *out (owned by the caller, free()) holds *out_size bytes. BS_ERR_LIMIT, BS_ERR_FORMAT (not
- * an XML plist, or libplist refuses it), BS_ERR_NOMEM. */
-enum bs_status bs_plist_xml_to_binary(const char *xml, size_t size, void **out, size_t *out_size,
-                                      struct bs_error *err);
-
 #endif

@@ -1,6 +1,7 @@
 /*
- * The SQLite adapter of sqlite_db.h: read-only, defensive connections to evidence, the
- * private WAL copy, and typed access to rows.
+ * The SQLite adapter of sqlite_db.h, upper half: read-only, defensive connections to evidence
+ * opened through a descriptor (the descriptor VFS, sqlite_vfs.c, or a private WAL copy made by
+ * evidence_file.c), the one helper that resolves "$column"s, and typed access to rows.
  */
 #include "core/store/sqlite_db.h"
 
@@ -17,7 +18,9 @@
 #include "core/base/limits.h"
 #include "core/base/text.h"
 #include "core/base/wipe.h"
-#include "core/store/wal_apply.h"
+#include "core/store/evidence_file.h"
+#include "core/store/queries.h"
+#include "core/store/sqlite_vfs.h"
 
 struct column_cache {
     char *table;
@@ -32,6 +35,7 @@ struct bs_sqlite_db {
     void *image;       /* owned memory image, or NULL */
     size_t image_size; /* wiped before it is freed: it may be decrypted evidence */
     char *private_dir; /* owned private copy folder, or NULL */
+    /* Told each private path as it is removed (bs_sqlite_open_options.on_private_path). */
     void (*on_private_path)(const char *path, bool is_removed, void *context);
     void *private_path_context;
     struct column_cache *caches;
@@ -44,20 +48,6 @@ struct bs_sqlite_query {
     sqlite3_stmt *statement;
     struct bs_sqlite_db *db;
 };
-
-static const char sqlite_magic[16] = "SQLite format 3";
-
-/* The copy inside the private folder, and the files that may appear beside it. */
-static const char private_name[] = "evidence.db";
-static const char *const private_suffixes[] = {"", "-wal", "-shm", "-journal"};
-#define PRIVATE_SUFFIX_COUNT (sizeof(private_suffixes) / sizeof(private_suffixes[0]))
-
-static void tell_private_path(const struct bs_sqlite_db *db, const char *path, bool is_removed)
-{
-    if (db->on_private_path != NULL) {
-        db->on_private_path(path, is_removed, db->private_path_context);
-    }
-}
 
 /* Stops long statements when the caller's signal handler raised the flag. */
 static int progress_check(void *context)
@@ -92,6 +82,7 @@ static enum bs_status error_from_sqlite(int rc, sqlite3 *handle, struct bs_error
     }
 }
 
+/* Runs one of our embedded batches (schema/queries), which return no rows we read. */
 static enum bs_status exec_pragma(sqlite3 *handle, const char *sql, struct bs_error *err)
 {
     int rc = sqlite3_exec(handle, sql, NULL, NULL, NULL);
@@ -111,16 +102,11 @@ static enum bs_status harden(struct bs_sqlite_db *db, struct bs_error *err)
     sqlite3_limit(handle, SQLITE_LIMIT_LENGTH, BS_MAX_SQL_VALUE_BYTES);
     sqlite3_limit(handle, SQLITE_LIMIT_ATTACHED, 0);
     sqlite3_progress_handler(handle, 10000, progress_check, db);
-    enum bs_status status = exec_pragma(handle,
-                                        "PRAGMA mmap_size=0; PRAGMA temp_store=MEMORY; "
-                                        "PRAGMA cell_size_check=ON; PRAGMA query_only=1;",
-                                        err);
+    enum bs_status status = exec_pragma(handle, bs_sql_connection_settings, err);
     if (status != BS_OK) {
         return status;
     }
-    /* Reading the schema here makes a file that is not a database fail at open, with the
-     * file named by the caller, rather than at the first query. */
-    return exec_pragma(handle, "SELECT count(*) FROM sqlite_master;", err);
+    return exec_pragma(handle, bs_sql_connection_read_schema, err);
 }
 
 static struct bs_sqlite_db *db_create(const struct bs_sqlite_open_options *options)
@@ -132,113 +118,6 @@ static struct bs_sqlite_db *db_create(const struct bs_sqlite_open_options *optio
         db->private_path_context = options->context;
     }
     return db;
-}
-
-static enum bs_status check_header(const unsigned char *bytes, size_t size, struct bs_error *err)
-{
-    if (size < 100 || memcmp(bytes, sqlite_magic, sizeof(sqlite_magic)) != 0) {
-        return bs_error_set(err, BS_ERR_FORMAT, "not a SQLite database");
-    }
-    return BS_OK;
-}
-
-/* Checks path starts like a SQLite database; *page_size (may be NULL) gets the page size its
- * header declares. */
-static enum bs_status read_header(const char *path, uint32_t *page_size, struct bs_error *err)
-{
-    unsigned char header[100];
-    FILE *file = fopen(path, "rb");
-    if (file == NULL) {
-        return bs_error_set(err, errno == ENOENT ? BS_ERR_NOT_FOUND : BS_ERR_IO, "%s",
-                            strerror(errno));
-    }
-    size_t got = fread(header, 1, sizeof(header), file);
-    (void)fclose(file);
-    if (page_size != NULL) {
-        *page_size = bs_wal_database_page_size(header, got);
-    }
-    return check_header(header, got, err);
-}
-
-/* Copies src to a new file dst (mode 0600, must not exist). */
-static enum bs_status copy_file(const char *src, const char *dst, struct bs_error *err)
-{
-    enum bs_status status = BS_OK;
-    char buffer[1 << 16];
-    int in = open(src, O_RDONLY | O_CLOEXEC);
-    int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (in < 0 || out < 0) {
-        status = bs_error_set(err, BS_ERR_IO, "copying to a private folder: %s", strerror(errno));
-        goto done;
-    }
-    for (;;) {
-        ssize_t got = read(in, buffer, sizeof(buffer));
-        if (got == 0) {
-            break;
-        }
-        if (got < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            status =
-                bs_error_set(err, BS_ERR_IO, "reading for a private copy: %s", strerror(errno));
-            goto done;
-        }
-        for (ssize_t sent = 0; sent < got;) {
-            ssize_t put = write(out, buffer + sent, (size_t)(got - sent));
-            if (put < 0 && errno == EINTR) {
-                continue;
-            }
-            if (put <= 0) {
-                status = bs_error_set(err, BS_ERR_IO, "writing a private copy: %s",
-                                      put < 0 ? strerror(errno) : "no space");
-                goto done;
-            }
-            sent += put;
-        }
-    }
-done:
-    if (in >= 0) {
-        (void)close(in);
-    }
-    if (out >= 0 && close(out) != 0 && status == BS_OK) {
-        status = bs_error_set(err, BS_ERR_IO, "writing a private copy: %s", strerror(errno));
-    }
-    return status;
-}
-
-/* Tells (is_removed false) or removes and tells (true) each file of the private folder. */
-static void private_files(const struct bs_sqlite_db *db, bool is_removed)
-{
-    char path[4096];
-    for (size_t i = 0; i < PRIVATE_SUFFIX_COUNT; i++) {
-        int n = snprintf(path, sizeof(path), "%s/%s%s", db->private_dir, private_name,
-                         private_suffixes[i]);
-        if (n > 0 && (size_t)n < sizeof(path)) {
-            if (is_removed) {
-                (void)unlink(path);
-            }
-            tell_private_path(db, path, is_removed);
-        }
-    }
-}
-
-static void remove_private_dir(const struct bs_sqlite_db *db)
-{
-    private_files(db, true);
-    (void)rmdir(db->private_dir);
-    tell_private_path(db, db->private_dir, true);
-}
-
-/* The WAL to apply: wal_path when given, else "<path>-wal" when it exists and is not empty;
- * false when there is none (or the name does not fit). */
-static bool find_wal(const char *path, const char *wal_path, char *out, size_t out_size)
-{
-    int n = wal_path != NULL ? snprintf(out, out_size, "%s", wal_path)
-                             : snprintf(out, out_size, "%s-wal", path);
-    struct stat info;
-    return n > 0 && (size_t)n < out_size && stat(out, &info) == 0 && S_ISREG(info.st_mode) &&
-           info.st_size > 0;
 }
 
 /* file: URI for path with immutable=1: nothing is created or locked beside the evidence. */
@@ -257,79 +136,19 @@ static char *immutable_uri(const char *path)
     return bs_strbuf_take(&uri);
 }
 
-/* Refuses, before SQLite replays it, a WAL that the in-memory replay would refuse
- * (wal_apply.h): checked on the private copies, which cannot change under us. */
-static enum bs_status check_private_wal(const char *copy_path, const char *wal_path,
-                                        struct bs_error *err)
+/* A regular file's size through its descriptor; -1 when it is not one. */
+static int64_t regular_size(int fd)
 {
-    uint32_t page_size = 0;
-    enum bs_status status = read_header(copy_path, &page_size, err);
     struct stat info;
-    if (status == BS_OK && stat(copy_path, &info) != 0) {
-        status = bs_error_set(err, BS_ERR_IO, "reading a private copy: %s", strerror(errno));
+    if (fd < 0 || fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
+        return -1;
     }
-    int fd = status == BS_OK ? open(wal_path, O_RDONLY | O_CLOEXEC) : -1;
-    if (status == BS_OK && fd < 0) {
-        status = bs_error_set(err, BS_ERR_IO, "reading a private copy: %s", strerror(errno));
-    }
-    if (status == BS_OK) {
-        status = bs_wal_check_file(fd, (uint64_t)info.st_size, page_size, err);
-        if (status != BS_OK) {
-            bs_error_prefix(err, "applying its WAL");
-        }
-    }
-    if (fd >= 0) {
-        (void)close(fd);
-    }
-    return status;
+    return (int64_t)info.st_size;
 }
 
-static enum bs_status open_private_copy(struct bs_sqlite_db *db, const char *path,
-                                        const char *src_wal,
-                                        const struct bs_sqlite_open_options *options,
-                                        char *copy_path, size_t copy_size, struct bs_error *err)
-{
-    const char *root = options != NULL && options->temp_root != NULL ? options->temp_root : "/tmp";
-    char dir[4096];
-    char dst_wal[4096];
-    struct bs_strbuf template = {0};
-    bs_strbuf_appendf(&template, "%s/bubblescan-", root);
-    bs_strbuf_append_temp_suffix(&template);
-    if (template.failed || template.length >= sizeof(dir)) {
-        bs_strbuf_free(&template);
-        return bs_error_set(err, BS_ERR_IO, "temporary folder path too long");
-    }
-    memcpy(dir, template.data, template.length + 1);
-    bs_strbuf_free(&template);
-    if (mkdtemp(dir) == NULL) { /* mkdtemp creates the folder with mode 0700 */
-        return bs_error_set(err, BS_ERR_IO, "creating a private folder in %s: %s", root,
-                            strerror(errno));
-    }
-    db->private_dir = bs_strdup(dir);
-    if (db->private_dir == NULL) {
-        (void)rmdir(dir);
-        return bs_error_set(err, BS_ERR_NOMEM, "out of memory");
-    }
-    tell_private_path(db, dir, false);
-    private_files(db, false);
-    int a = snprintf(copy_path, copy_size, "%s/%s", dir, private_name);
-    int c = snprintf(dst_wal, sizeof(dst_wal), "%s-wal", copy_path);
-    if (a < 0 || c < 0 || (size_t)a >= copy_size || (size_t)c >= sizeof(dst_wal)) {
-        return bs_error_set(err, BS_ERR_IO, "path too long");
-    }
-    enum bs_status status = copy_file(path, copy_path, err);
-    if (status == BS_OK) {
-        status = copy_file(src_wal, dst_wal, err);
-    }
-    if (status == BS_OK) {
-        status = check_private_wal(copy_path, dst_wal, err);
-    }
-    return status;
-}
-
-enum bs_status bs_sqlite_db_open_file(const char *path, const char *wal_path,
-                                      const struct bs_sqlite_open_options *options,
-                                      struct bs_sqlite_db **out, struct bs_error *err)
+enum bs_status bs_sqlite_db_open_fd(int fd, int wal_fd,
+                                    const struct bs_sqlite_open_options *options,
+                                    struct bs_sqlite_db **out, struct bs_error *err)
 {
     enum bs_status status = BS_OK;
     char *uri = NULL;
@@ -337,25 +156,19 @@ enum bs_status bs_sqlite_db_open_file(const char *path, const char *wal_path,
     if (db == NULL) {
         return bs_error_set(err, BS_ERR_NOMEM, "out of memory");
     }
-    struct stat info;
-    if (stat(path, &info) != 0) {
-        status = bs_error_set(err, errno == ENOENT ? BS_ERR_NOT_FOUND : BS_ERR_IO, "%s",
-                              strerror(errno));
-        goto done;
-    }
-    if (!S_ISREG(info.st_mode)) {
+    if (regular_size(fd) < 0) {
         status = bs_error_set(err, BS_ERR_FORMAT, "not a regular file");
         goto done;
     }
-    status = read_header(path, NULL, err);
+    status = bs_evidence_read_header(fd, NULL, err);
     if (status != BS_OK) {
         goto done;
     }
     int rc;
-    char wal[4096];
-    if (find_wal(path, wal_path, wal, sizeof(wal))) {
+    if (regular_size(wal_fd) > 0) { /* an empty WAL holds nothing, as SQLite sees it */
         char copy_path[4096];
-        status = open_private_copy(db, path, wal, options, copy_path, sizeof(copy_path), err);
+        status = bs_evidence_private_copy(fd, wal_fd, options, &db->private_dir, copy_path,
+                                          sizeof(copy_path), err);
         if (status != BS_OK) {
             goto done;
         }
@@ -363,13 +176,23 @@ enum bs_status bs_sqlite_db_open_file(const char *path, const char *wal_path,
         rc = sqlite3_open_v2(copy_path, &db->handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
                              NULL);
     } else {
-        uri = immutable_uri(path);
-        if (uri == NULL) {
+        char name[64];
+        status = bs_sqlite_vfs_fd_name(fd, name, sizeof(name))
+                     ? BS_OK
+                     : bs_error_set(err, BS_ERR_INTERNAL, "descriptor name too long");
+        if (status == BS_OK && bs_sqlite_vfs_register() != 0) {
+            status = bs_error_set(err, BS_ERR_INTERNAL, "SQLite refused the descriptor VFS");
+        }
+        uri = status == BS_OK ? immutable_uri(name) : NULL;
+        if (status == BS_OK && uri == NULL) {
             status = bs_error_set(err, BS_ERR_NOMEM, "out of memory");
+        }
+        if (status != BS_OK) {
             goto done;
         }
         rc = sqlite3_open_v2(uri, &db->handle,
-                             SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+                             SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                             BS_SQLITE_VFS_NAME);
     }
     if (rc != SQLITE_OK) {
         status = error_from_sqlite(rc, db->handle, err);
@@ -386,6 +209,34 @@ done:
     return BS_OK;
 }
 
+enum bs_status bs_sqlite_db_open_file(const char *path, const char *wal_path,
+                                      const struct bs_sqlite_open_options *options,
+                                      struct bs_sqlite_db **out, struct bs_error *err)
+{
+    /* Without blocking: a FIFO must not hang the scan (it is then refused as not regular). */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        return bs_error_set(err, errno == ENOENT ? BS_ERR_NOT_FOUND : BS_ERR_IO, "%s",
+                            strerror(errno));
+    }
+    int wal_fd = -1;
+    if (wal_path == NULL || wal_path[0] != '\0') {
+        struct bs_strbuf name = {0};
+        bs_strbuf_append_str(&name, wal_path != NULL ? wal_path : path);
+        bs_strbuf_append_str(&name, wal_path != NULL ? "" : "-wal");
+        if (!name.failed) {
+            wal_fd = open(bs_strbuf_str(&name), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+        }
+        bs_strbuf_free(&name);
+    }
+    enum bs_status status = bs_sqlite_db_open_fd(fd, wal_fd, options, out, err);
+    (void)close(fd);
+    if (wal_fd >= 0) {
+        (void)close(wal_fd);
+    }
+    return status;
+}
+
 enum bs_status bs_sqlite_db_open_memory(void *bytes, size_t size,
                                         const struct bs_sqlite_open_options *options,
                                         struct bs_sqlite_db **out, struct bs_error *err)
@@ -400,7 +251,7 @@ enum bs_status bs_sqlite_db_open_memory(void *bytes, size_t size,
     db->image_size = bytes == NULL ? 0 : size;
     unsigned char *header = bytes;
     status = bytes == NULL ? bs_error_set(err, BS_ERR_FORMAT, "empty database image")
-                           : check_header(header, size, err);
+                           : bs_evidence_check_header(header, size, err);
     if (status != BS_OK || header == NULL) {
         goto done;
     }
@@ -443,7 +294,7 @@ void bs_sqlite_db_close(struct bs_sqlite_db *db)
         free(db->image);
     }
     if (db->private_dir != NULL) {
-        remove_private_dir(db);
+        bs_evidence_private_remove(db->private_dir, db->on_private_path, db->private_path_context);
         free(db->private_dir);
     }
     for (size_t i = 0; i < db->cache_count; i++) {
@@ -461,10 +312,8 @@ bool bs_sqlite_db_has_table(struct bs_sqlite_db *db, const char *table)
 {
     sqlite3_stmt *statement = NULL;
     bool found = false;
-    if (sqlite3_prepare_v2(db->handle,
-                           "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1 "
-                           "COLLATE NOCASE",
-                           -1, &statement, NULL) == SQLITE_OK &&
+    if (sqlite3_prepare_v2(db->handle, bs_sql_schema_has_table, -1, &statement, NULL) ==
+            SQLITE_OK &&
         sqlite3_bind_text(statement, 1, table, -1, SQLITE_STATIC) == SQLITE_OK) {
         found = sqlite3_step(statement) == SQLITE_ROW;
     }
@@ -494,8 +343,8 @@ static struct column_cache *load_columns(struct bs_sqlite_db *db, const char *ta
     db->cache_count++;
     size_t capacity = 0;
     sqlite3_stmt *statement = NULL;
-    if (sqlite3_prepare_v2(db->handle, "SELECT name FROM pragma_table_info(?1)", -1, &statement,
-                           NULL) == SQLITE_OK &&
+    if (sqlite3_prepare_v2(db->handle, bs_sql_schema_table_columns, -1, &statement, NULL) ==
+            SQLITE_OK &&
         sqlite3_bind_text(statement, 1, table, -1, SQLITE_STATIC) == SQLITE_OK) {
         while (sqlite3_step(statement) == SQLITE_ROW) {
             const unsigned char *name = sqlite3_column_text(statement, 0);
@@ -549,6 +398,58 @@ enum bs_status bs_sqlite_query_prepare(struct bs_sqlite_db *db, const char *sql,
     return BS_OK;
 }
 
+/* The one place SQL text is assembled: each "$name" of template (our embedded query, never
+ * data) becomes the quoted identifier "name" when table has that column, else NULL. The
+ * identifiers are checked against the table's own column list (schema_table_columns.sql) and
+ * may hold only [A-Za-z0-9_], so no quote can enter; NULL when out of memory or a name is
+ * empty or longer than BS_MAX_SQL_IDENTIFIER_BYTES. */
+static char *resolve_columns(struct bs_sqlite_db *db, const char *template, const char *table)
+{
+    struct bs_strbuf sql = {0};
+    for (const char *p = template; *p != '\0';) {
+        if (*p != '$') {
+            const char *next = strchr(p, '$');
+            size_t run = next == NULL ? strlen(p) : (size_t)(next - p);
+            bs_strbuf_append(&sql, p, run);
+            p += run;
+            continue;
+        }
+        const char *name = ++p;
+        while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+               *p == '_') {
+            p++;
+        }
+        char column[BS_MAX_SQL_IDENTIFIER_BYTES];
+        size_t length = (size_t)(p - name);
+        if (length == 0 || length >= sizeof(column)) {
+            bs_strbuf_reset(&sql);
+            sql.failed = true;
+            break;
+        }
+        memcpy(column, name, length);
+        column[length] = '\0';
+        if (bs_sqlite_db_has_column(db, table, column)) {
+            bs_strbuf_appendf(&sql, "\"%s\"", column);
+        } else {
+            bs_strbuf_append_str(&sql, "NULL");
+        }
+    }
+    return bs_strbuf_take(&sql);
+}
+
+enum bs_status bs_sqlite_query_prepare_columns(struct bs_sqlite_db *db, const char *template,
+                                               const char *table, struct bs_sqlite_query **out,
+                                               struct bs_error *err)
+{
+    char *sql = resolve_columns(db, template, table);
+    if (sql == NULL) {
+        return bs_error_set(err, BS_ERR_NOMEM, "out of memory preparing a query");
+    }
+    enum bs_status status = bs_sqlite_query_prepare(db, sql, out, err);
+    free(sql);
+    return status;
+}
+
 static enum bs_status bind_result(int rc, struct bs_error *err)
 {
     if (rc == SQLITE_OK) {
@@ -566,12 +467,6 @@ enum bs_status bs_sqlite_query_bind_text(struct bs_sqlite_query *query, int inde
     return bind_result(
         sqlite3_bind_text64(query->statement, index, text, length, SQLITE_TRANSIENT, SQLITE_UTF8),
         err);
-}
-
-enum bs_status bs_sqlite_query_bind_int(struct bs_sqlite_query *query, int index, int64_t value,
-                                        struct bs_error *err)
-{
-    return bind_result(sqlite3_bind_int64(query->statement, index, value), err);
 }
 
 enum bs_status bs_sqlite_query_step(struct bs_sqlite_query *query, bool *has_row,
@@ -638,9 +533,4 @@ void bs_sqlite_query_free(struct bs_sqlite_query *query)
         sqlite3_finalize(query->statement);
         free(query);
     }
-}
-
-const char *bs_sqlite_version(void)
-{
-    return sqlite3_libversion();
 }

@@ -1,12 +1,14 @@
 /*
- * The SQLite adapter: the only file that includes sqlite3.h. Opens evidence strictly
- * read-only and defensively (no triggers, no views, untrusted schema, no memory mapping,
- * temporary storage in memory) and hands rows out as plain values.
+ * The SQLite adapter: with its descriptor VFS (sqlite_vfs.c), the only files that include
+ * sqlite3.h. Opens evidence strictly read-only and defensively (no triggers, no views,
+ * untrusted schema, no memory mapping, temporary storage in memory) and hands rows out as
+ * plain values. All SQL it runs comes from schema/queries (queries.h).
  *
- * A database with a -wal file beside it is copied, with its WAL, into a private folder
- * (mode 0700) and opened there, so the WAL's rows count and nothing appears next to the
- * evidence; without a WAL the file is opened immutable in place. A database can also be
- * opened from memory (decrypted backups, fuzzing), read-only.
+ * Evidence is read through a descriptor opened once (evidence_file.h). A database with a WAL
+ * is copied, with its WAL, into a private folder (mode 0700) and opened there, so the WAL's
+ * rows count and nothing appears next to the evidence; without a WAL SQLite reads the
+ * descriptor itself, immutable. A database can also be opened from memory (decrypted
+ * backups, fuzzing), read-only.
  */
 #ifndef BS_CORE_SQLITE_DB_H
 #define BS_CORE_SQLITE_DB_H
@@ -37,15 +39,25 @@ struct bs_sqlite_open_options {
     const volatile sig_atomic_t *interrupt_flag;
 };
 
-/* Opens the database file at path read-only (see the file comment). Its WAL is wal_path
- * when given (a backup stores sms.db-wal under its own name), else "<path>-wal" when that
- * exists and is not empty; wal_path "" means none (a backup file is never given a
- * neighbour's WAL). Caller owns *out; close with bs_sqlite_db_close, which also
- * removes any private copy. BS_ERR_NOT_FOUND, BS_ERR_IO, BS_ERR_FORMAT (not a SQLite
- * database). */
+/* Opens the database file at path read-only (see the file comment), through a descriptor
+ * (bs_sqlite_db_open_fd): path is looked up once. Its WAL is wal_path when given, else
+ * "<path>-wal" when that exists and is not empty; wal_path "" means none. Caller owns *out; close
+ * with bs_sqlite_db_close, which also removes any private copy. BS_ERR_NOT_FOUND, BS_ERR_IO,
+ * BS_ERR_FORMAT (not a SQLite database). */
 enum bs_status bs_sqlite_db_open_file(const char *path, const char *wal_path,
                                       const struct bs_sqlite_open_options *options,
                                       struct bs_sqlite_db **out, struct bs_error *err);
+
+/* As bs_sqlite_db_open_file, for a database the caller opened (and checked) itself: fd is
+ * read-only, borrowed, and may be closed once this returns. Everything is read through it: the
+ * header, the private copy when wal_fd (borrowed; -1 or an empty file: none) holds a WAL, and
+ * otherwise SQLite itself, which reopens the descriptor's own file (/proc/self/fd/N or
+ * /dev/fd/N, never resolved back into a path) immutable: no check-then-open race, and
+ * nothing is created or locked beside the evidence. BS_ERR_FORMAT (not a regular file, not a
+ * SQLite database), BS_ERR_IO. */
+enum bs_status bs_sqlite_db_open_fd(int fd, int wal_fd,
+                                    const struct bs_sqlite_open_options *options,
+                                    struct bs_sqlite_db **out, struct bs_error *err);
 
 /* Opens a database image held in memory, read-only. Takes ownership of bytes (malloc'd),
  * also on failure; the image is wiped and freed on close (it may be decrypted evidence). A WAL-mode
@@ -63,19 +75,25 @@ bool bs_sqlite_db_has_table(struct bs_sqlite_db *db, const char *table);
  * Column lists are read once per table with PRAGMA table_info and cached. */
 bool bs_sqlite_db_has_column(struct bs_sqlite_db *db, const char *table, const char *column);
 
-/* Prepares sql (one statement, our own text, never built from data). Caller owns *out;
- * free with bs_sqlite_query_free. BS_ERR_FORMAT when SQLite rejects it (say, a table that is
- * not what it claims to be). */
+/* Prepares sql (one statement of schema/queries, queries.h; never built from data). Caller
+ * owns *out; free with bs_sqlite_query_free. BS_ERR_FORMAT when SQLite rejects it (say, a
+ * table that is not what it claims to be). */
 enum bs_status bs_sqlite_query_prepare(struct bs_sqlite_db *db, const char *sql,
                                        struct bs_sqlite_query **out, struct bs_error *err);
 
-/* Binds parameter index (1-based, "?1") of a prepared query before its first step: text
- * (copied by SQLite; length bytes, no NUL needed) or an integer. BS_ERR_INTERNAL when the
- * index does not exist or the query already ran (a bug), BS_ERR_NOMEM. */
+/* As bs_sqlite_query_prepare for a query of schema/queries whose "$name"s stand for columns of
+ * table that older schemas may lack: each becomes the quoted column when table has it (PRAGMA
+ * table_info), NULL when it does not. The only SQL the scanner assembles, and only from those
+ * identifiers. BS_ERR_NOMEM also for a malformed "$name" (a bug in our own query). */
+enum bs_status bs_sqlite_query_prepare_columns(struct bs_sqlite_db *db, const char *template,
+                                               const char *table, struct bs_sqlite_query **out,
+                                               struct bs_error *err);
+
+/* Binds text to parameter index (1-based, "?1") of a prepared query before its first step
+ * (copied by SQLite; length bytes, no NUL needed). BS_ERR_INTERNAL when the index does not
+ * exist or the query already ran (a bug), BS_ERR_NOMEM. */
 enum bs_status bs_sqlite_query_bind_text(struct bs_sqlite_query *query, int index, const char *text,
                                          size_t length, struct bs_error *err);
-enum bs_status bs_sqlite_query_bind_int(struct bs_sqlite_query *query, int index, int64_t value,
-                                        struct bs_error *err);
 
 /* Steps to the next row: *has_row false at the end. BS_ERR_FORMAT on a corrupt database,
  * BS_ERR_INTERRUPTED when the interrupt flag was raised. */
@@ -89,8 +107,5 @@ int64_t bs_sqlite_query_int(struct bs_sqlite_query *query, int column, bool *is_
 const char *bs_sqlite_query_text(struct bs_sqlite_query *query, int column, size_t *length);
 
 void bs_sqlite_query_free(struct bs_sqlite_query *query);
-
-/* The SQLite library version, for reports ("3.40.1"). Static string. */
-const char *bs_sqlite_version(void);
 
 #endif

@@ -1,0 +1,293 @@
+/*
+ * Reading the files backup_layout.c located (backup_file.h): a plain file on disk is read
+ * through a descriptor opened without following links; an encrypted one is read whole and
+ * decrypted in the same buffer; a database is opened from disk, or from memory when it was
+ * decrypted or given as bytes, with its WAL applied in memory too.
+ */
+#include "core/backup/backup_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sys/stat.h>
+
+#include "core/base/limits.h"
+#include "core/store/wal_apply.h"
+
+/* Opens path for reading without following a link (nor blocking on a FIFO) and checks through
+ * the descriptor that it is a regular file and, when identity is given, the very file the
+ * layout checked (same device and inode): a file swapped in since is refused. */
+static enum bs_status open_regular(const char *path, const char *shown,
+                                   const struct bs_backup_file *identity, int *out,
+                                   struct stat *info, struct bs_error *err)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        return bs_error_set(err,
+                            errno == ELOOP    ? BS_ERR_UNSAFE
+                            : errno == ENOENT ? BS_ERR_NOT_FOUND
+                                              : BS_ERR_IO,
+                            "%s: %s", shown, errno == ELOOP ? "a symbolic link" : strerror(errno));
+    }
+    if (fstat(fd, info) != 0 || !S_ISREG(info->st_mode)) {
+        (void)close(fd);
+        return bs_error_set(err, BS_ERR_UNSAFE, "%s: not a regular file", shown);
+    }
+    if (identity != NULL &&
+        ((uint64_t)info->st_dev != identity->device || (uint64_t)info->st_ino != identity->inode)) {
+        (void)close(fd);
+        return bs_error_set(err, BS_ERR_UNSAFE,
+                            "%s was replaced after it was checked; it is never opened", shown);
+    }
+    *out = fd;
+    return BS_OK;
+}
+
+/* The identity a read must match: the file's, when the layout checked it. */
+static const struct bs_backup_file *identity_of(const struct bs_backup_file *file)
+{
+    return file->has_identity ? file : NULL;
+}
+
+/* Reads the whole regular file open at fd (info from fstat), up to max_bytes. */
+static enum bs_status read_whole(int fd, const struct stat *info, const char *shown,
+                                 size_t max_bytes, uint8_t **bytes, size_t *size,
+                                 struct bs_error *err)
+{
+    if (info->st_size < 0 || (uint64_t)info->st_size > (uint64_t)max_bytes) {
+        return bs_error_set(err, BS_ERR_LIMIT, "%s: larger than %zu bytes", shown, max_bytes);
+    }
+    size_t expected = (size_t)info->st_size;
+    uint8_t *buffer = malloc(expected + 1);
+    if (buffer == NULL) {
+        return bs_error_set(err, BS_ERR_NOMEM, "out of memory reading %s", shown);
+    }
+    size_t got = 0;
+    while (got < expected) {
+        ssize_t n = read(fd, buffer + got, expected - got);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            free(buffer);
+            return bs_error_set(err, BS_ERR_IO, "reading %s: %s", shown,
+                                n < 0 ? strerror(errno) : "it shrank while being read");
+        }
+        got += (size_t)n;
+    }
+    *bytes = buffer;
+    *size = got;
+    return BS_OK;
+}
+
+/* As bs_backup_read_regular_file; identity as in open_regular. */
+static enum bs_status read_checked_file(const char *path, const char *shown,
+                                        const struct bs_backup_file *identity, size_t max_bytes,
+                                        uint8_t **bytes, size_t *size, struct bs_error *err)
+{
+    int fd = -1;
+    struct stat info;
+    memset(&info, 0, sizeof(info));
+    enum bs_status status = open_regular(path, shown, identity, &fd, &info, err);
+    if (status == BS_OK) {
+        status = read_whole(fd, &info, shown, max_bytes, bytes, size, err);
+        (void)close(fd);
+    }
+    return status;
+}
+
+enum bs_status bs_backup_read_regular_file(const char *path, const char *shown, size_t max_bytes,
+                                           uint8_t **bytes, size_t *size, struct bs_error *err)
+{
+    return read_checked_file(path, shown, NULL, max_bytes, bytes, size, err);
+}
+
+/* The name messages give a located file: its fileID, else the last part of its path. */
+static const char *shown_name(const struct bs_backup_file *file)
+{
+    if (file->file_id[0] != '\0' || file->path == NULL) {
+        return file->file_id;
+    }
+    const char *slash = strrchr(file->path, '/');
+    return slash != NULL ? slash + 1 : file->path;
+}
+
+void bs_backup_wipe_free(void *bytes, size_t size)
+{
+    bs_backup_crypto_cleanse(bytes, bytes != NULL ? size : 0);
+    free(bytes);
+}
+
+/* Reads an encrypted file whole and decrypts it in the same buffer: nothing but ciphertext is
+ * ever on disk, and a large sms.db is held once. */
+static enum bs_status read_encrypted(const struct bs_backup_file *file, size_t max_bytes,
+                                     enum bs_backup_crypto_padding padding, uint8_t **bytes,
+                                     size_t *size, struct bs_error *err)
+{
+    const char *shown = shown_name(file);
+    if (!file->key.has_key) {
+        return bs_error_set(err, BS_ERR_FORMAT, "%s cannot be decrypted: %s", shown,
+                            file->key_problem != NULL ? file->key_problem : "no key");
+    }
+    /* The ciphertext is the plaintext and at most one block of padding. */
+    size_t max_cipher_bytes = max_bytes < BS_MAX_DECRYPTED_FILE_BYTES - BS_BACKUP_CRYPTO_BLOCK_BYTES
+                                  ? max_bytes + BS_BACKUP_CRYPTO_BLOCK_BYTES
+                                  : BS_MAX_DECRYPTED_FILE_BYTES;
+    uint8_t *buffer = NULL;
+    size_t length = 0;
+    size_t plain = 0;
+    enum bs_status status = read_checked_file(file->path, shown, identity_of(file),
+                                              max_cipher_bytes, &buffer, &length, err);
+    if (status != BS_OK) {
+        return status;
+    }
+    status = bs_backup_decrypt_image(file->keys, &file->key.wrapped, buffer, length, padding,
+                                     &plain, err);
+    if (status != BS_OK) {
+        bs_error_prefix(err, "decrypting %s", shown);
+    } else if (plain > max_bytes) {
+        status = bs_error_set(err, BS_ERR_LIMIT, "%s: larger than %zu bytes", shown, max_bytes);
+    }
+    if (status != BS_OK) {
+        bs_backup_wipe_free(buffer, length);
+        return status;
+    }
+    *bytes = buffer;
+    *size = plain;
+    return BS_OK;
+}
+
+enum bs_status bs_backup_file_read(const struct bs_backup_file *file, size_t max_bytes,
+                                   uint8_t **bytes, size_t *size, struct bs_error *err)
+{
+    if (file->state != BS_BACKUP_FILE_PRESENT) {
+        return bs_error_set(err, BS_ERR_NOT_FOUND, "not in the backup");
+    }
+    if (file->path != NULL && file->keys != NULL) {
+        return read_encrypted(file, max_bytes, BS_BACKUP_CRYPTO_PAD_IF_VALID, bytes, size, err);
+    }
+    if (file->path != NULL) {
+        return read_checked_file(file->path, shown_name(file), identity_of(file), max_bytes, bytes,
+                                 size, err);
+    }
+    if (file->size > max_bytes) {
+        return bs_error_set(err, BS_ERR_LIMIT, "%s: larger than %zu bytes", file->file_id,
+                            max_bytes);
+    }
+    uint8_t *copy = malloc(file->size + 1);
+    if (copy == NULL) {
+        return bs_error_set(err, BS_ERR_NOMEM, "out of memory");
+    }
+    if (file->size > 0) {
+        memcpy(copy, file->bytes, file->size);
+    }
+    *bytes = copy;
+    *size = file->size;
+    return BS_OK;
+}
+
+/* Applies wal (read, decrypted when it is encrypted) to the image in memory. */
+static enum bs_status apply_wal_in_memory(void **image, size_t *size,
+                                          const struct bs_backup_file *wal, struct bs_error *err)
+{
+    uint8_t *bytes = NULL;
+    size_t wal_size = 0;
+    enum bs_status status =
+        bs_backup_file_read(wal, BS_MAX_DECRYPTED_FILE_BYTES, &bytes, &wal_size, err);
+    if (status == BS_OK && wal_size > 0) { /* an empty WAL holds nothing, as SQLite sees it */
+        status = bs_wal_apply(image, size, bytes, wal_size, NULL, err);
+        if (status != BS_OK) {
+            bs_error_prefix(err, "applying its WAL %s", shown_name(wal));
+        }
+    }
+    bs_backup_wipe_free(bytes, wal_size);
+    return status;
+}
+
+/* A plain database on disk (and its plain WAL): opened and checked here, then handed to SQLite
+ * as descriptors, so what SQLite reads is the file the layout checked. */
+static enum bs_status open_db_on_disk(const struct bs_backup_file *file,
+                                      const struct bs_backup_file *wal,
+                                      const struct bs_sqlite_open_options *options,
+                                      struct bs_sqlite_db **out, struct bs_error *err)
+{
+    int fd = -1;
+    int wal_fd = -1;
+    struct stat info;
+    enum bs_status status =
+        open_regular(file->path, shown_name(file), identity_of(file), &fd, &info, err);
+    if (status == BS_OK && wal != NULL) {
+        status = open_regular(wal->path, shown_name(wal), identity_of(wal), &wal_fd, &info, err);
+    }
+    if (status == BS_OK) {
+        status = bs_sqlite_db_open_fd(fd, wal_fd, options, out, err);
+    }
+    if (fd >= 0) {
+        (void)close(fd);
+    }
+    if (wal_fd >= 0) {
+        (void)close(wal_fd);
+    }
+    return status;
+}
+
+enum bs_status bs_backup_file_open_db(struct bs_backup_file *file, const struct bs_backup_file *wal,
+                                      const struct bs_sqlite_open_options *options,
+                                      struct bs_sqlite_db **out, struct bs_error *err)
+{
+    bool has_wal = wal != NULL && wal->state == BS_BACKUP_FILE_PRESENT;
+    if (file->state != BS_BACKUP_FILE_PRESENT) {
+        return bs_error_set(err, BS_ERR_NOT_FOUND, "not in the backup");
+    }
+    if (file->path != NULL && file->keys == NULL) {
+        if (has_wal && (wal->path == NULL || wal->keys != NULL)) {
+            return bs_error_set(err, BS_ERR_UNSUPPORTED,
+                                "a WAL in memory cannot be applied to a file on disk");
+        }
+        return open_db_on_disk(file, has_wal ? wal : NULL, options, out, err);
+    }
+    /* In memory from here on: decrypted (or given) bytes, never a file. */
+    void *image = NULL;
+    size_t size = 0;
+    enum bs_status status = BS_OK;
+    if (file->path != NULL) {
+        uint8_t *bytes = NULL;
+        status = read_encrypted(file, BS_MAX_DECRYPTED_FILE_BYTES, BS_BACKUP_CRYPTO_PAD_SQLITE,
+                                &bytes, &size, err);
+        image = bytes;
+        if (status == BS_OK &&
+            (bytes == NULL || size < 16 || memcmp(bytes, "SQLite format 3", 16) != 0)) {
+            status = bs_error_set(err, BS_ERR_FORMAT,
+                                  "%s does not decrypt to a SQLite database with the key "
+                                  "Manifest.db gives it: it is damaged, or from another backup",
+                                  shown_name(file));
+        }
+    } else {
+        image = file->bytes;
+        size = file->size;
+        file->bytes = NULL;
+        file->size = 0;
+        file->state = BS_BACKUP_FILE_ABSENT; /* the image is ours now */
+    }
+    if (status == BS_OK && has_wal) {
+        status = apply_wal_in_memory(&image, &size, wal, err);
+    }
+    if (status != BS_OK) {
+        bs_backup_wipe_free(image, size);
+        return status;
+    }
+    return bs_sqlite_db_open_memory(image, size, options, out, err);
+}
+
+void bs_backup_file_clear(struct bs_backup_file *file)
+{
+    if (file != NULL) {
+        free(file->path);
+        free(file->bytes);
+        free(file->key_problem);
+        memset(file, 0, sizeof(*file));
+    }
+}

@@ -1,0 +1,3 @@
+-- Phone numbers of a Mac contact book, by their owner record.
+SELECT ZOWNER, ZFULLNUMBER
+FROM ZABCDPHONENUMBER
