@@ -27,8 +27,10 @@ else
 fi
 
 if cmake --install "$build" --prefix "$work/prefix" >"$work/install.log" 2>&1; then
-    cmp -s "$page" "$work/prefix/share/man/man1/bubblescan.1" && pass ||
-        fail "cmake --install did not put bubblescan.1 in share/man/man1"
+    # Installed gzip'd, as Debian policy asks (cmake/Packaging.cmake).
+    gzip -dc "$work/prefix/share/man/man1/bubblescan.1.gz" 2>/dev/null | cmp -s "$page" - && pass ||
+        fail "cmake --install did not put bubblescan.1.gz in share/man/man1"
+    [ -x "$work/prefix/bin/bubblescan" ] && pass || fail "cmake --install did not put bin/bubblescan"
 else
     fail "cmake --install failed: $(tail -n 3 "$work/install.log")"
 fi
