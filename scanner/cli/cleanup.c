@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <stdatomic.h>
+
 /* Four outputs and one private copy (a folder and four files) at a time, with room to spare. */
 #define MAX_PATHS  32
 #define PATH_BYTES 4096
@@ -51,6 +53,9 @@ void cli_cleanup_install(void)
     (void)sigaction(SIGINT, &action, NULL);
     (void)sigaction(SIGTERM, &action, NULL);
     (void)sigaction(SIGHUP, &action, NULL);
+    /* A closed pipe on stdout (`--json - | head`) makes the write fail with EPIPE, so the run
+     * discards its temporary outputs through the normal path instead of being killed. */
+    (void)signal(SIGPIPE, SIG_IGN);
 }
 
 void cli_cleanup_watch(bool is_watched)
@@ -72,6 +77,8 @@ bool cli_cleanup_add_file(const char *path)
     for (int i = 0; i < MAX_PATHS; i++) {
         if (!used[i]) {
             memcpy(paths[i], path, length + 1);
+            /* The path is whole before the handler can see the slot as used. */
+            atomic_signal_fence(memory_order_seq_cst);
             used[i] = 1;
             return true;
         }

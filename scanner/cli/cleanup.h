@@ -29,7 +29,7 @@ void cli_cleanup_watch(bool is_watched);
 int cli_cleanup_exit_status(void);
 
 /* Registers a file to unlink on a signal; false when the table is full (the caller then
- * refuses to create the file). cli_cleanup_forget removes it again (it was renamed or
+ * refuses to create the file). cli_cleanup_forget_file removes it again (it was renamed or
  * removed normally). */
 bool cli_cleanup_add_file(const char *path);
 void cli_cleanup_forget_file(const char *path);

@@ -12,6 +12,7 @@
 #include "cli/cleanup.h"
 #include "cli/diag.h"
 #include "cli/output_file.h"
+#include "cli/output_guard.h"
 #include "cli/password.h"
 #include "core/backup/contacts.h"
 #include "core/report/redact.h"
@@ -187,8 +188,9 @@ static enum bs_status write_html_report(const struct bs_scan_report *report,
     return bs_report_html_write(report, model, &context, out, err);
 }
 
-/* Writes every requested output to a temporary file, then puts them all in place: either all
- * appear or none. */
+/* Writes every requested output to a temporary file, and renames them into place only once
+ * every one was written: a failed write leaves none. A rename that fails after others
+ * succeeded (a full or read-only target) leaves those in place, and says which failed. */
 static int write_outputs(const struct cli_options *options, const struct bs_scan_report *report,
                          const struct bs_report_model *model)
 {
@@ -271,6 +273,9 @@ static bool has_thread_at(const struct bs_report_model *model, enum bs_risk risk
 
 int cli_run(const struct cli_options *options)
 {
+    if (!cli_outputs_spare_evidence(options)) {
+        return CLI_EXIT_USAGE;
+    }
     cli_cleanup_install();
     struct progress progress = {now_seconds(), 0, false};
     bool show_progress = !options->quiet && isatty(STDERR_FILENO);

@@ -1,4 +1,4 @@
-"""Shared helpers of the report tests: the escaping rules of scanner/core/text.h and the CSV
+"""Shared helpers of the report tests: the escaping rules of scanner/core/base/text.h and the CSV
 cell rule of report_csv.c written again in Python, and reading a fixture database as bytes.
 
 The C code is the thing under test; these are independent re-statements of SPEC 4, so a
@@ -9,7 +9,7 @@ import shutil
 import sqlite3
 import tempfile
 
-MAX_STRING_BYTES = 4096  # scanner/core/limits.h BS_MAX_STRING_BYTES
+MAX_STRING_BYTES = 4096  # scanner/core/base/limits.h BS_MAX_STRING_BYTES
 BIDI = set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A)) | {0x200E, 0x200F, 0x061C}
 
 

@@ -110,4 +110,33 @@ rc=$?
 [ $rc -eq 3 ] && pass || fail "missing source: exit $rc, want 3"
 [ ! -e "$out/x.csv" ] && pass || fail "a failed scan wrote an output"
 
+# An output never lands on the evidence: the database itself, a file beside it under one of
+# SQLite's companion names, anything inside a backup folder being scanned, the --contacts book
+# or the --password-file: each refused before anything is read (exit 2, one line), the source
+# unchanged and nothing created.
+guard=$work/guard
+mkdir -p "$guard" && cp -a "$fixtures/demo" "$guard/db" && cp -a "$fixtures/backup_demo" "$guard/bk"
+chmod -R u+w "$guard"
+cp "$fixtures/contacts/AddressBook.sqlitedb" "$guard/book.sqlitedb"
+guard_before=$(snapshot "$guard")
+refused() { # LABEL ARGS...
+    local label=$1
+    shift
+    "$bubblescan" --quiet "$@" </dev/null >/dev/null 2>"$work/err"
+    local rc=$?
+    [ $rc -eq 2 ] && pass || fail "$label: exit $rc, want 2: $(cat "$work/err")"
+    [ "$(wc -l <"$work/err")" -eq 1 ] && grep -q "the evidence is never written to" "$work/err" &&
+        pass || fail "$label: not the one-line refusal: $(cat "$work/err")"
+}
+refused "output is the database" --csv "$guard/db/chat.db" "$guard/db/chat.db"
+refused "output as its WAL" --json "$guard/db/chat.db-wal" "$guard/db/chat.db"
+refused "output inside the backup" --html "$guard/bk/report.html" "$guard/bk"
+refused "output in a backup subfolder" --csv "$guard/bk/3d/x.csv" "$guard/bk"
+refused "output is the contact book" --contacts "$guard/book.sqlitedb" \
+    --signal "$guard/book.sqlitedb" "$guard/db/chat.db"
+[ "$(snapshot "$guard")" = "$guard_before" ] && pass || fail "a refused run changed the evidence"
+# Beside a database, under another name, an output is fine.
+"$bubblescan" --quiet --csv "$guard/db/risky.csv" "$guard/db/chat.db" >/dev/null 2>"$work/err" &&
+    [ -s "$guard/db/risky.csv" ] && pass || fail "an output beside the database: $(cat "$work/err")"
+
 finish evidence

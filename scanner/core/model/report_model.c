@@ -96,6 +96,7 @@ static enum bs_status plan_signal(const struct bs_scan_result *result,
     if (model->signal_thread_names == NULL) {
         return BS_ERR_NOMEM;
     }
+    model->signal_row_count = n; /* rows not filled yet are NULL: clear() frees those filled */
     sorting_threads = result->threads;
     for (size_t i = 0; i < n; i++) {
         const struct bs_signal_row *row = &result->signal_rows[i];
@@ -282,7 +283,6 @@ enum bs_status bs_report_model_build(const struct bs_scan_result *result,
                                        ? "not encrypted"
                                        : "encryption unknown";
     }
-    model->signal_row_count = result->signal_count;
     return BS_OK;
 }
 

@@ -164,6 +164,9 @@ enum bs_status bs_signal_plan_build(struct bs_scan_result *result, struct bs_err
         }
     }
     if (status != BS_OK) {
+        for (size_t p = 0; p < result->person_count; p++) {
+            free(candidates[p].row.thread_indexes);
+        }
         goto done;
     }
     /* Nobody is asked to move for a sender the owner never answered. */

@@ -486,7 +486,7 @@ static void thread_table(struct bs_html_page *page, const struct bs_scan_result 
                  "message.",
                  all ? "Every thread" : "Every thread that sent something unencrypted");
     if (!all && order_count < result->thread_count) {
-        size_t unlisted = result->thread_count - order_count;
+        size_t unlisted = (size_t)model->threads_by_risk[BS_RISK_NONE];
         bs_html_putf(page, " %zu %s over iMessage only %s not listed (--all lists them).", unlisted,
                      unlisted == 1 ? "thread" : "threads", unlisted == 1 ? "is" : "are");
     }
