@@ -4,8 +4,9 @@
  * decrypted in the same buffer; a database is opened from disk, or from memory when it was
  * given as bytes, with its WAL applied in memory too. An encrypted database is opened through
  * the cipher VFS (sqlite_db.h), which decrypts each page as SQLite reads it with the file's
- * key (held by this file's cipher context, wiped on release), so memory stays flat; only one
- * with a WAL is still decrypted whole, the WAL applied to it in memory.
+ * key (held by this file's cipher context, wiped on release), so memory stays flat; its WAL,
+ * small, is decrypted into memory and checked (bs_wal_map_build, the rules of bs_wal_apply),
+ * and the VFS serves the pages of its last commit from it.
  */
 #include "core/backup/backup_file.h"
 
@@ -193,9 +194,13 @@ enum bs_status bs_backup_file_read(const struct bs_backup_file *file, size_t max
     return BS_OK;
 }
 
-/* The key of one encrypted database, for the cipher VFS; wiped on release. */
+/* The key of one encrypted database, and its decrypted WAL with the map of its last commit,
+ * for the cipher VFS; all wiped and freed on release. */
 struct file_cipher {
     uint8_t key[BS_BACKUP_CRYPTO_KEY_BYTES];
+    uint8_t *wal;
+    size_t wal_size;
+    struct bs_wal_map map;
 };
 
 static bool file_cipher_decrypt(void *context, const uint8_t iv[BS_SQLITE_CIPHER_BLOCK_BYTES],
@@ -208,6 +213,11 @@ static bool file_cipher_decrypt(void *context, const uint8_t iv[BS_SQLITE_CIPHER
 
 static void file_cipher_release(void *context)
 {
+    struct file_cipher *cipher = context;
+    if (cipher != NULL) {
+        bs_backup_wipe_free(cipher->wal, cipher->wal_size);
+        bs_wal_map_free(&cipher->map);
+    }
     bs_backup_wipe_free(context, sizeof(struct file_cipher));
 }
 
@@ -291,9 +301,38 @@ static enum bs_status check_encrypted_db(int fd, uint64_t size, const struct fil
     return BS_OK;
 }
 
-/* An encrypted database without a WAL: opened through the cipher VFS, decrypted page by page
- * as SQLite reads it, from the descriptor the layout checked. */
+/* Reads and decrypts wal into cipher and maps its last commit for the database open at fd
+ * (plain_size bytes once decrypted), by the rules of bs_wal_apply. */
+static enum bs_status read_wal(int fd, uint64_t plain_size, const struct bs_backup_file *wal,
+                               struct file_cipher *cipher, struct bs_error *err)
+{
+    enum bs_status status =
+        bs_backup_file_read(wal, BS_MAX_DECRYPTED_FILE_BYTES, &cipher->wal, &cipher->wal_size, err);
+    if (status != BS_OK || cipher->wal_size == 0) {
+        return status; /* an empty WAL holds nothing, as SQLite sees it */
+    }
+    uint8_t header[2 * BS_BACKUP_CRYPTO_BLOCK_BYTES] = {0};
+    if (plain_size < 100) {
+        status = bs_error_set(err, BS_ERR_FORMAT, "database image too small for a WAL");
+    } else {
+        status = decrypt_one_block(fd, cipher, 1, header + BS_BACKUP_CRYPTO_BLOCK_BYTES, err);
+    }
+    if (status == BS_OK) {
+        status =
+            bs_wal_map_build(cipher->wal, cipher->wal_size, plain_size,
+                             bs_wal_database_page_size(header, sizeof(header)), &cipher->map, err);
+    }
+    bs_backup_crypto_cleanse(header, sizeof(header));
+    if (status != BS_OK) {
+        bs_error_prefix(err, "applying its WAL %s", shown_name(wal));
+    }
+    return status;
+}
+
+/* An encrypted database (and its WAL, when wal is not NULL): opened through the cipher VFS,
+ * decrypted page by page as SQLite reads it, from the descriptor the layout checked. */
 static enum bs_status open_encrypted_db(const struct bs_backup_file *file,
+                                        const struct bs_backup_file *wal,
                                         const struct bs_sqlite_open_options *options,
                                         struct bs_sqlite_db **out, struct bs_error *err)
 {
@@ -309,7 +348,7 @@ static enum bs_status open_encrypted_db(const struct bs_backup_file *file,
     if (status != BS_OK) {
         return status;
     }
-    struct file_cipher *cipher = malloc(sizeof(*cipher));
+    struct file_cipher *cipher = calloc(1, sizeof(*cipher));
     if (cipher == NULL) {
         (void)close(fd);
         return bs_error_set(err, BS_ERR_NOMEM, "out of memory");
@@ -322,6 +361,9 @@ static enum bs_status open_encrypted_db(const struct bs_backup_file *file,
     if (status == BS_OK) {
         status = check_encrypted_db(fd, (uint64_t)info.st_size, cipher, shown, &plain_size, err);
     }
+    if (status == BS_OK && wal != NULL) {
+        status = read_wal(fd, plain_size, wal, cipher, err);
+    }
     if (status != BS_OK) {
         file_cipher_release(cipher);
         (void)close(fd);
@@ -333,6 +375,8 @@ static enum bs_status open_encrypted_db(const struct bs_backup_file *file,
         .context = cipher,
         .fd = fd,
         .plaintext_size = plain_size,
+        .wal_map = cipher->map.frames > 0 ? &cipher->map : NULL,
+        .wal = cipher->map.frames > 0 ? cipher->wal : NULL,
     };
     status = bs_sqlite_db_open_cipher(&vfs_cipher, options, out, err); /* takes cipher */
     (void)close(fd);
@@ -399,8 +443,8 @@ enum bs_status bs_backup_file_open_db(struct bs_backup_file *file, const struct 
         }
         return open_db_on_disk(file, has_wal ? wal : NULL, options, out, err);
     }
-    if (file->path != NULL && !has_wal) {
-        return open_encrypted_db(file, options, out, err);
+    if (file->path != NULL) {
+        return open_encrypted_db(file, has_wal ? wal : NULL, options, out, err);
     }
     /* In memory from here on: decrypted (or given) bytes, never a file. */
     void *image = NULL;

@@ -83,12 +83,18 @@ typedef bool (*bs_sqlite_decrypt_fn)(void *context, const uint8_t iv[BS_SQLITE_C
  * once: when the connection closes, or by whoever failed to open it (bs_sqlite_db_open_cipher
  * always does). Decrypted bytes exist only in the caller's buffers and in a scratch buffer
  * that is wiped after each read. */
+struct bs_wal_map; /* wal_apply.h */
 struct bs_sqlite_cipher {
     bs_sqlite_decrypt_fn decrypt;
     void (*release)(void *context);
     void *context;
     int fd;
     uint64_t plaintext_size;
+    /* Optional (NULL: none): the database's WAL, decrypted in memory, and its map
+     * (bs_wal_map_build), both owned by context: the file then reads as that commit makes it,
+     * a page the map holds from wal, its size the committed one. */
+    const struct bs_wal_map *wal_map;
+    const uint8_t *wal;
 };
 
 /* Opens an encrypted database read-only through the cipher VFS (sqlite_vfs.h): pages are

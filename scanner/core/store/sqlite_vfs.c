@@ -11,8 +11,11 @@
  * (bs_sqlite_vfs_cipher_stage): each read preads the ciphertext blocks covering the range, and
  * the one before them (the CBC IV), and decrypts them with the caller's callback, straight into
  * SQLite's buffer when the range is whole blocks (pages always are), else through a scratch
- * buffer wiped at once; the size is the plaintext size. The header's WAL flags (bytes 18-19)
- * read as rollback, as for a memory image: a WAL is never looked for.
+ * buffer wiped at once; the size is the plaintext size. With a WAL map (a WAL the caller
+ * decrypted into memory and checked, wal_apply.h), a page the map holds is copied from the WAL
+ * instead and the size is the committed one, as bs_wal_apply would make the image. The
+ * header's WAL flags (bytes 18-19) read as rollback, as for a memory image: SQLite never looks
+ * for a WAL.
  */
 #include "core/store/sqlite_vfs.h"
 
@@ -28,6 +31,7 @@
 #include <sys/stat.h>
 
 #include "core/base/wipe.h"
+#include "core/store/wal_apply.h"
 
 #define BS_FD_PREFIX     "/bubblescan-fd/"
 #define BS_CIPHER_PREFIX "/bubblescan-cipher/"
@@ -41,6 +45,7 @@ struct cipher_file {
     sqlite3_file base;              /* first: SQLite casts */
     int fd;                         /* owned dup */
     struct bs_sqlite_cipher cipher; /* context owned: released on close */
+    uint64_t size;                  /* what SQLite sees: plaintext, or the WAL's commit */
     uint8_t *scratch;               /* ciphertext, then plaintext wiped after each read */
     size_t scratch_size;
 };
@@ -240,6 +245,40 @@ static int cipher_decrypt_range(struct cipher_file *file, uint8_t *out, uint64_t
     return rc;
 }
 
+/* Fills out with plaintext [start, start + length) of the database file as the WAL map (when
+ * there is one) makes it: page by page, from the WAL or decrypted; zeros where neither holds
+ * it (a committed size past the database that no frame fills, as bs_wal_apply leaves it). */
+static int cipher_read_range(struct cipher_file *file, uint8_t *out, uint64_t start, size_t length)
+{
+    const struct bs_wal_map *map = file->cipher.wal_map;
+    uint64_t database = file->cipher.plaintext_size;
+    if (map == NULL || map->frames == 0) {
+        return cipher_decrypt_range(file, out, start, length);
+    }
+    uint64_t end = start + length;
+    for (uint64_t at = start; at < end;) {
+        uint64_t page_start = at - at % map->page_size;
+        uint64_t chunk_end = page_start + map->page_size < end ? page_start + map->page_size : end;
+        size_t chunk = (size_t)(chunk_end - at);
+        uint8_t *to = out + (at - start);
+        size_t in_wal = bs_wal_map_find(map, (uint32_t)(page_start / map->page_size + 1));
+        if (in_wal != 0) {
+            memcpy(to, file->cipher.wal + in_wal + (at - page_start), chunk);
+        } else {
+            size_t decrypted = at >= database          ? 0
+                               : database - at < chunk ? (size_t)(database - at)
+                                                       : chunk;
+            int rc = decrypted > 0 ? cipher_decrypt_range(file, to, at, decrypted) : SQLITE_OK;
+            if (rc != SQLITE_OK) {
+                return rc;
+            }
+            memset(to + decrypted, 0, chunk - decrypted);
+        }
+        at = chunk_end;
+    }
+    return SQLITE_OK;
+}
+
 static int cipher_read(sqlite3_file *file, void *buffer, int amount, sqlite3_int64 offset)
 {
     struct cipher_file *cipher_file = (struct cipher_file *)file;
@@ -247,11 +286,11 @@ static int cipher_read(sqlite3_file *file, void *buffer, int amount, sqlite3_int
         return SQLITE_IOERR_READ;
     }
     uint64_t start = (uint64_t)offset;
-    uint64_t size = cipher_file->cipher.plaintext_size;
+    uint64_t size = cipher_file->size;
     size_t want = (size_t)amount;
     size_t length = start >= size ? 0 : (size - start < want ? (size_t)(size - start) : want);
     uint8_t *out = buffer;
-    int rc = length > 0 ? cipher_decrypt_range(cipher_file, out, start, length) : SQLITE_OK;
+    int rc = length > 0 ? cipher_read_range(cipher_file, out, start, length) : SQLITE_OK;
     if (rc != SQLITE_OK) {
         memset(out, 0, want);
         return rc;
@@ -270,7 +309,7 @@ static int cipher_read(sqlite3_file *file, void *buffer, int amount, sqlite3_int
 
 static int cipher_file_size(sqlite3_file *file, sqlite3_int64 *size)
 {
-    *size = (sqlite3_int64)((struct cipher_file *)file)->cipher.plaintext_size;
+    *size = (sqlite3_int64)((struct cipher_file *)file)->size;
     return SQLITE_OK;
 }
 
@@ -305,7 +344,8 @@ static int cipher_open(const char *name, sqlite3_file *file, int flags, int *out
     if (cipher->fd < 0 || fstat(cipher->fd, &info) != 0 || !S_ISREG(info.st_mode) ||
         info.st_size <= 0 || (uint64_t)info.st_size % BS_SQLITE_CIPHER_BLOCK_BYTES != 0 ||
         cipher->plaintext_size > (uint64_t)info.st_size ||
-        (uint64_t)info.st_size - cipher->plaintext_size > BS_SQLITE_CIPHER_BLOCK_BYTES) {
+        (uint64_t)info.st_size - cipher->plaintext_size > BS_SQLITE_CIPHER_BLOCK_BYTES ||
+        (cipher->wal_map != NULL && (cipher->wal == NULL || cipher->wal_map->page_size == 0))) {
         return SQLITE_CANTOPEN;
     }
     int fd = fcntl(cipher->fd, F_DUPFD_CLOEXEC, 3);
@@ -315,6 +355,10 @@ static int cipher_open(const char *name, sqlite3_file *file, int flags, int *out
     struct cipher_file *cipher_file = (struct cipher_file *)file;
     cipher_file->fd = fd;
     cipher_file->cipher = *cipher;
+    cipher_file->size = cipher->plaintext_size;
+    if (cipher->wal_map != NULL && cipher->wal_map->frames > 0) {
+        cipher_file->size = (uint64_t)cipher->wal_map->database_pages * cipher->wal_map->page_size;
+    }
     cipher_file->scratch = NULL;
     cipher_file->scratch_size = 0;
     cipher_stage.staged = false; /* taken: the connection releases it on close */
