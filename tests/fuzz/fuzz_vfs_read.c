@@ -4,7 +4,8 @@
  *
  * Input: 1 byte of flags, 1 byte n (reads, at most 32), n reads of 5 bytes each (3-byte
  * big-endian offset, 2-byte big-endian length, 0 meaning 65536), then the ciphertext (cut to
- * whole 16-byte blocks; the key is fixed, seeds are files encrypted with it). Flag bit 0: the
+ * whole 16-byte blocks; the key is fixed, seeds are files encrypted with it, written at build
+ * time by make_fuzz_seed_vfs.c). Flag bit 0: the
  * plaintext size is the whole decryption's without its PKCS#7 padding (as the backup reader
  * computes it), else the ciphertext size less (flags >> 1) % 17 bytes. Every read straight
  * through the VFS must give the whole-file decryption's bytes (header WAL flags as rollback)
