@@ -22,6 +22,7 @@
 #include "core/scan/scan.h"
 #include "core/store/sqlite_db.h"
 #include "core/store/sqlite_vfs.h"
+#include "core/store/wal_apply.h"
 
 #define FIXTURES     BS_FIXTURE_DIR
 #define REALDATA_DIR BS_SHARED_DIR "/realdata/pyiosbackup-encrypted"
@@ -615,9 +616,12 @@ static void test_realdata(void)
 
 #define DEMO_SMS "backup_encrypted_demo/3d/3d0d7e5fb2ce288813306e4d4636395e047a3d28"
 
-/* The demo sms.db's wrapped key, from its Manifest.db record. */
-static bool demo_sms_key(struct unlocked *demo, uint8_t key[BS_BACKUP_CRYPTO_KEY_BYTES])
+/* The file key of the row `sql` selects in the Manifest.db of fixture (unlocked as demo). */
+static bool fixture_file_key(struct unlocked *demo, const char *fixture, const char *sql,
+                             uint8_t key[BS_BACKUP_CRYPTO_KEY_BYTES])
 {
+    char manifest[256];
+    (void)snprintf(manifest, sizeof(manifest), "%s/Manifest.db", fixture);
     uint8_t *image = NULL;
     size_t size = 0;
     size_t plain = 0;
@@ -627,15 +631,13 @@ static bool demo_sms_key(struct unlocked *demo, uint8_t key[BS_BACKUP_CRYPTO_KEY
     struct bs_backup_file_key file_key;
     memset(&file_key, 0, sizeof(file_key));
     bool has_row = false;
-    if (!read_fixture("backup_encrypted_demo/Manifest.db", &image, &size) ||
+    if (!read_fixture(manifest, &image, &size) ||
         bs_backup_decrypt_manifest_db(demo->keys, &demo->encryption, image, size, &plain, &err) !=
             BS_OK ||
         bs_sqlite_db_open_memory(image, plain, NULL, &db, &err) != BS_OK) {
         return false;
     }
-    if (bs_sqlite_query_prepare(db,
-                                "SELECT file FROM Files WHERE relativePath = 'Library/SMS/sms.db'",
-                                &query, &err) == BS_OK &&
+    if (bs_sqlite_query_prepare(db, sql, &query, &err) == BS_OK &&
         bs_sqlite_query_step(query, &has_row, &err) == BS_OK && has_row) {
         size_t blob_size = 0;
         const char *blob = bs_sqlite_query_text(query, 0, &blob_size);
@@ -645,6 +647,14 @@ static bool demo_sms_key(struct unlocked *demo, uint8_t key[BS_BACKUP_CRYPTO_KEY
     bs_sqlite_db_close(db);
     return file_key.has_key &&
            bs_backup_keys_unwrap_file_key(demo->keys, &file_key.wrapped, key, &err) == BS_OK;
+}
+
+#define SMS_ROW "SELECT file FROM Files WHERE relativePath = 'Library/SMS/sms.db'"
+#define WAL_ROW "SELECT file FROM Files WHERE relativePath = 'Library/SMS/sms.db-wal'"
+
+static bool demo_sms_key(struct unlocked *demo, uint8_t key[BS_BACKUP_CRYPTO_KEY_BYTES])
+{
+    return fixture_file_key(demo, "backup_encrypted_demo", SMS_ROW, key);
 }
 
 static int decrypt_calls;
@@ -834,12 +844,117 @@ static void test_vfs_reads(void)
     bs_backup_keys_free(demo.keys);
 }
 
+/* The encrypted wal twin through the VFS with its WAL map: every read gives what bs_wal_apply
+ * makes of the whole decrypted database, and the size is the committed one. */
+static void test_vfs_wal(void)
+{
+    struct unlocked twin;
+    uint8_t db_key[BS_BACKUP_CRYPTO_KEY_BYTES];
+    uint8_t wal_key[BS_BACKUP_CRYPTO_KEY_BYTES];
+    if (!unlock_fixture("backup_encrypted_wal", &twin) ||
+        !fixture_file_key(&twin, "backup_encrypted_wal", SMS_ROW, db_key) ||
+        !fixture_file_key(&twin, "backup_encrypted_wal", WAL_ROW, wal_key)) {
+        CHECK(false);
+        return;
+    }
+    const char *db_file = "backup_encrypted_wal/3d/3d0d7e5fb2ce288813306e4d4636395e047a3d28";
+    uint8_t *plain = NULL;
+    uint8_t *wal = NULL;
+    size_t cipher_size = 0;
+    size_t wal_cipher_size = 0;
+    size_t plain_size = 0;
+    size_t wal_size = 0;
+    struct bs_error err = {BS_OK, ""};
+    CHECK(read_fixture(db_file, &plain, &cipher_size));
+    CHECK(read_fixture("backup_encrypted_wal/cd/cd47480f213dba9bc38ee792775d17e3f5a73a59", &wal,
+                       &wal_cipher_size));
+    CHECK_INT_EQ(bs_backup_crypto_decrypt_into(db_key, plain, cipher_size,
+                                               BS_BACKUP_CRYPTO_PAD_SQLITE, plain, cipher_size,
+                                               &plain_size, &err),
+                 BS_OK);
+    CHECK_INT_EQ(bs_backup_crypto_decrypt_into(wal_key, wal, wal_cipher_size,
+                                               BS_BACKUP_CRYPTO_PAD_IF_VALID, wal, wal_cipher_size,
+                                               &wal_size, &err),
+                 BS_OK);
+    struct bs_wal_map map;
+    CHECK_INT_EQ(bs_wal_map_build(wal, wal_size, plain_size,
+                                  bs_wal_database_page_size(plain, plain_size), &map, &err),
+                 BS_OK);
+    CHECK(map.frames > 0 && map.page_count > 0);
+    void *image = malloc(plain_size);
+    size_t image_size = plain_size;
+    CHECK(image != NULL);
+    if (image == NULL || map.frames == 0) {
+        free(image);
+        free(plain);
+        free(wal);
+        bs_wal_map_free(&map);
+        bs_backup_keys_free(twin.keys);
+        return;
+    }
+    memcpy(image, plain, plain_size);
+    CHECK_INT_EQ(bs_wal_apply(&image, &image_size, wal, wal_size, NULL, &err), BS_OK);
+    uint8_t *expected = image;
+    for (size_t i = 18; i <= 19; i++) {
+        expected[i] = expected[i] == 2 ? 1 : expected[i];
+    }
+
+    char path[512];
+    (void)snprintf(path, sizeof(path), "%s/%s", FIXTURES, db_file);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct bs_sqlite_cipher cipher = {
+        .decrypt = test_decrypt,
+        .release = test_release,
+        .context = db_key,
+        .fd = fd,
+        .plaintext_size = plain_size,
+        .wal_map = &map,
+        .wal = wal,
+    };
+    char name[64];
+    sqlite3_vfs *vfs = sqlite3_vfs_find(BS_SQLITE_VFS_NAME);
+    sqlite3_file *file = vfs != NULL ? calloc(1, (size_t)vfs->szOsFile) : NULL;
+    int flags = 0;
+    CHECK(file != NULL && bs_sqlite_vfs_cipher_stage(&cipher, name, sizeof(name)) &&
+          vfs->xOpen(vfs, name, file, SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_READONLY, &flags) ==
+              SQLITE_OK);
+    if (file != NULL && file->pMethods != NULL) {
+        sqlite3_int64 size = 0;
+        CHECK_INT_EQ(file->pMethods->xFileSize(file, &size), SQLITE_OK);
+        CHECK_INT_EQ((long long)size, (long long)image_size);
+        for (size_t offset = 0; offset < image_size; offset += 4096) {
+            check_range(file, expected, image_size, offset, 4096); /* each page */
+        }
+        check_range(file, expected, image_size, 0, 100);
+        check_range(file, expected, image_size, 4000, 200); /* across a page from the WAL */
+        check_range(file, expected, image_size, image_size - 10, 100);
+        uint32_t state = 99;
+        for (int i = 0; i < 1000; i++) {
+            state = state * 1103515245u + 12345u;
+            size_t offset = (state >> 8) % (image_size + 64);
+            state = state * 1103515245u + 12345u;
+            check_range(file, expected, image_size, offset, 1 + (state >> 8) % 12000);
+        }
+        int before = releases;
+        CHECK_INT_EQ(file->pMethods->xClose(file), SQLITE_OK);
+        CHECK_INT_EQ(releases, before + 1);
+    }
+    free(file);
+    (void)close(fd);
+    bs_wal_map_free(&map);
+    free(image);
+    free(plain);
+    free(wal);
+    bs_backup_keys_free(twin.keys);
+}
+
 int main(void)
 {
     test_manifest_plist();
     test_mbfile_keys();
     test_fixture_images();
     test_vfs_reads();
+    test_vfs_wal();
     test_scans();
     test_realdata();
     return check_report("backup_decrypt");
