@@ -6,7 +6,10 @@
 #   - an iOS 4-9 backup (Manifest.mbdb) whose Manifest.plist says IsEncrypted: refused;
 #   - IsEncrypted true with no BackupKeyBag (fixtures/backup_encrypted);
 #   - a Manifest.db from another backup (its ManifestKey does not fit), or a plain one;
-#   - sms.db cut short (not whole AES blocks), or swapped for another backup's sms.db;
+#   - sms.db cut short (not whole AES blocks, or whole blocks that end in neither padding nor
+#     whole pages), its padding broken, its ciphertext corrupt (the header page, later pages),
+#     or swapped for another backup's sms.db; sms.db given another file's key (a wrong key);
+#   - a wrong Size in sms.db's MBFile record: not an error, the size comes from the padding;
 #   - sms.db not listed in Manifest.db (its key unknown), its MBFile record unreadable;
 #   - the AddressBook's MBFile record unreadable: a warning, people shown by number.
 # Usage: test_encrypted_damaged.sh BUBBLESCAN BUILD_DIR SOURCE_DIR
@@ -71,6 +74,42 @@ copy backup_encrypted_demo short_sms
 truncate -s -1 "$work/short_sms/$sms"
 check short_sms 3 "not a multiple of the 16-byte AES block" --password-file "$password"
 
+# Whole blocks, but 1008 bytes short: neither padding nor whole pages at the end.
+copy backup_encrypted_demo cut_sms
+truncate -s -1008 "$work/cut_sms/$sms"
+check cut_sms 3 "ends in neither valid padding nor whole database pages" --password-file "$password"
+
+flip() { # FILE OFFSET: xors one byte with 0x5a
+    python3 - "$1" "$2" <<'EOF'
+import sys
+with open(sys.argv[1], "r+b") as f:
+    f.seek(int(sys.argv[2]))
+    b = f.read(1)[0]
+    f.seek(int(sys.argv[2]))
+    f.write(bytes([b ^ 0x5A]))
+EOF
+}
+# The pad broken: a flipped byte in the next-to-last ciphertext block flips the last byte of
+# the last plaintext block.
+copy backup_encrypted_demo bad_pad_sms
+flip "$work/bad_pad_sms/$sms" $(($(stat -c %s "$work/bad_pad_sms/$sms") - 17))
+check bad_pad_sms 3 "ends in neither valid padding nor whole database pages" \
+    --password-file "$password"
+
+# Corrupt ciphertext: the first page's b-tree header (bytes 96-127), then later pages.
+copy backup_encrypted_demo corrupt_header_sms
+for offset in 96 100 110 120; do flip "$work/corrupt_header_sms/$sms" $offset; done
+check corrupt_header_sms 3 "corrupt" --password-file "$password"
+copy backup_encrypted_demo corrupt_page_sms
+python3 - "$work/corrupt_page_sms/$sms" <<'EOF'
+import sys
+with open(sys.argv[1], "r+b") as f:
+    for page in range(1, 80):  # 64 noisy bytes near the start of every page from the second on
+        f.seek(page * 4096 + 32)
+        f.write(bytes((page * 37 + i * 11) % 256 for i in range(64)))
+EOF
+check corrupt_page_sms 3 "corrupt" --password-file "$password"
+
 copy backup_encrypted_demo other_sms
 cp "$fixtures/backup_encrypted_unpadded/$sms" "$work/other_sms/$sms"
 check other_sms 3 "does not decrypt to a SQLite database with the key Manifest.db gives it" \
@@ -93,6 +132,37 @@ check bad_record 3 "its Manifest.db record (MBFile)" --password-file "$password"
 cp -a "$work/plain_manifest" "$work/no_record"
 set_blob "$work/no_record" Library/SMS/sms.db None
 check no_record 3 "has no MBFile" --password-file "$password"
+
+# A wrong key: sms.db's record carries the AddressBook's key, which unwraps fine.
+cp -a "$work/plain_manifest" "$work/wrong_key_sms"
+set_blob "$work/wrong_key_sms" Library/SMS/sms.db \
+    "db.execute(\"SELECT file FROM Files WHERE relativePath = 'Library/AddressBook/AddressBook.sqlitedb'\").fetchone()[0]"
+check wrong_key_sms 3 "does not decrypt to a SQLite database with the key Manifest.db gives it" \
+    --password-file "$password"
+
+# A wrong Size in sms.db's record (1 byte, then 1 TB): never trusted, the padding gives the
+# size, so the scan reads the whole database as with the true one.
+"$bubblescan" --quiet --all --password-file "$password" --csv "$work/size_want.csv" \
+    "$work/plain_manifest" </dev/null >/dev/null 2>&1 || fail "plain_manifest: no CSV"
+for bad_size in 1 1000000000000; do
+    cp -a "$work/plain_manifest" "$work/size_$bad_size"
+    python3 - "$work/size_$bad_size/Manifest.db" "$bad_size" <<'EOF' || fail "size_$bad_size: not rewritten"
+import plistlib, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+path = "Library/SMS/sms.db"
+archive = plistlib.loads(db.execute("SELECT file FROM Files WHERE relativePath = ?", (path,)).fetchone()[0])
+records = [o for o in archive["$objects"] if isinstance(o, dict) and "Size" in o]
+assert records, "no MBFile with a Size"
+for record in records:
+    record["Size"] = int(sys.argv[2])
+db.execute("UPDATE Files SET file = ? WHERE relativePath = ?",
+           (plistlib.dumps(archive, fmt=plistlib.FMT_BINARY), path))
+db.commit()
+EOF
+    check "size_$bad_size" 0 "" --password-file "$password" --all --csv "$work/size_got.csv"
+    cmp -s "$work/size_want.csv" "$work/size_got.csv" && pass ||
+        fail "size_$bad_size: a wrong Size changed the results"
+done
 
 cp -a "$work/plain_manifest" "$work/bad_book"
 set_blob "$work/bad_book" Library/AddressBook/AddressBook.sqlitedb "b'junk'"

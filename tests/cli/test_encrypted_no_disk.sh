@@ -8,8 +8,10 @@
 # O_TRUNC, O_APPEND; creat, mkdir, link, symlink, mknod, truncate) only for the declared
 # outputs' temporary files (OUT/.NAME.bubblescan-XXXXXX), renamed onto those outputs and
 # nothing else; TMPDIR points to an empty folder that must stay empty, and the backup folder
-# must not change. The checker proves it can fail: the plain wal backup, whose WAL is applied
-# on a private copy in TMPDIR, must be caught by the same check.
+# must not change. Writes are traced too (write, pwrite64, writev): none may carry a database
+# page ("SQLite format 3", the first bytes of every database file), and no output or file in
+# TMPDIR may contain it. The checker proves it can fail: the plain wal backup, whose WAL is
+# applied on a private copy in TMPDIR, must be caught by the same checks.
 # Skipped when strace is missing or ptrace is not allowed here, except on CI (CI=1).
 # Usage: test_encrypted_no_disk.sh BUBBLESCAN BUILD_DIR SOURCE_DIR
 set -u
@@ -41,6 +43,7 @@ disk_writes() {
     local trace=$1 out=$2 line path
     local temp_re="^${out//./\\.}/\\.(t\\.csv|s\\.csv|r\\.json|r\\.html)\\.bubblescan-[A-Za-z0-9]{6}\$"
     while IFS= read -r line; do
+        [[ $line =~ ^[0-9]+\ +(write|pwrite64|writev)\( ]] && continue # data: page_writes
         case $line in
         *'openat('* | *'open('*)
             [[ $line =~ O_CREAT|O_WRONLY|O_RDWR|O_TRUNC|O_APPEND ]] || continue
@@ -62,14 +65,19 @@ disk_writes() {
     done <"$trace"
 }
 
+# Prints every traced write whose data starts a database file. $1 trace.
+page_writes() {
+    grep -E '^[0-9]+ +(write|pwrite64|writev)\(' "$1" | grep -F 'SQLite format 3'
+}
+
 # Scans $2 under strace with TMPDIR an empty folder; $1 is a label, the rest extra arguments.
 traced_scan() {
     local label=$1 source=$2
     shift 2
     local out=$work/out-$label tmp=$work/tmp-$label
     mkdir -p "$out" "$tmp"
-    TMPDIR=$tmp strace -f -qq -o "$work/$label.trace" \
-        -e trace=openat,open,creat,rename,renameat,renameat2,link,linkat,symlink,symlinkat,mkdir,mkdirat,mknod,mknodat,truncate \
+    TMPDIR=$tmp strace -f -qq -s 32 -o "$work/$label.trace" \
+        -e trace=openat,open,creat,rename,renameat,renameat2,link,linkat,symlink,symlinkat,mkdir,mkdirat,mknod,mknodat,truncate,write,pwrite64,writev \
         "$bubblescan" --quiet --all "$@" --csv "$out/t.csv" --signal "$out/s.csv" \
         --json "$out/r.json" --html "$out/r.html" "$source" >"$work/$label.stdout" \
         2>"$work/$label.err"
@@ -88,6 +96,10 @@ for dir in "$fixtures"/backup_encrypted_*/; do
     writes=$(disk_writes "$work/$name.trace" "$work/out-$name")
     [ -z "$writes" ] && pass || fail "$name: a file was created or written outside the outputs:
 $writes"
+    pages=$(page_writes "$work/$name.trace")
+    [ -z "$pages" ] && pass || fail "$name: a database page was written: $pages"
+    found=$(grep -rlaF 'SQLite format 3' "$work/out-$name" "$work/tmp-$name")
+    [ -z "$found" ] && pass || fail "$name: a database in an output or TMPDIR: $found"
     grep -q 'openat(.*3d0d7e5fb2ce288813306e4d4636395e047a3d28' "$work/$name.trace" && pass ||
         fail "$name: the trace does not show sms.db being read (is strace tracing openat?)"
     [ -z "$(ls -A "$work/tmp-$name")" ] && pass ||
@@ -108,6 +120,8 @@ if [ -d "$fixtures/backup_wal" ]; then
     writes=$(disk_writes "$work/control.trace" "$work/out-control")
     grep -q 'evidence.db' <<<"$writes" && pass ||
         fail "control: the private copy of the plain wal backup was not caught: '$writes'"
+    [ -n "$(page_writes "$work/control.trace")" ] && pass ||
+        fail "control: the private copy's database page was not caught in the writes"
 fi
 
 finish encrypted_no_disk "$count encrypted fixtures"

@@ -7,8 +7,10 @@
  * build time). bs_wal_apply must keep the image within what the input holds (never more
  * than the image and the WAL together: the 1 GiB allocation of issue 16), fail only with
  * BS_ERR_FORMAT and a message, and change nothing when it applies no frame. The same WAL,
- * written to a temporary file, must get the same verdict from bs_wal_check_file. A replayed
- * image is opened with the SQLite adapter from memory and its tables read.
+ * written to a temporary file, must get the same verdict from bs_wal_check_file, and the map
+ * of its commit (bs_wal_map_build, what the cipher VFS reads pages through) the same verdict,
+ * the same size and the same pages as the replayed image. A replayed image is opened with the
+ * SQLite adapter from memory and its tables read.
  */
 #include <string.h>
 #include <unistd.h>
@@ -112,6 +114,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FUZZ_CHECK(image_size == original_size);
             FUZZ_CHECK(memcmp(image, data + 4, original_size) == 0);
         }
+    }
+    /* The map agrees with the replay, page for page. */
+    if (original_size >= 100) {
+        struct bs_wal_map map;
+        enum bs_status map_status =
+            bs_wal_map_build(wal, wal_size, original_size, page_size, &map, NULL);
+        FUZZ_CHECK(map_status == status && map.frames == frames);
+        if (status == BS_OK && frames > 0) {
+            FUZZ_CHECK((size_t)map.database_pages * map.page_size == image_size);
+            for (size_t i = 0; i < map.page_count; i++) {
+                FUZZ_CHECK(map.pages[i].page >= 1 && map.pages[i].page <= map.database_pages);
+                FUZZ_CHECK(map.pages[i].offset + map.page_size <= wal_size);
+                FUZZ_CHECK(
+                    memcmp(wal + map.pages[i].offset,
+                           (const uint8_t *)image + (size_t)(map.pages[i].page - 1) * map.page_size,
+                           map.page_size) == 0);
+            }
+        }
+        bs_wal_map_free(&map);
     }
     /* The plain path's verdict, for images the replay reads at all. */
     if (original_size >= 100) {

@@ -110,6 +110,11 @@ TARGETS = {
                                               "X'62706c6973743030"] + KEYED_ARCHIVE[:12],
     'report_writers': MARKUP + IDS[:16],
     'wal': WAL + SQLITE_FILE[:12] + ['message', 'guid', 'date'],
+    # Reads: 3-byte offsets and 2-byte lengths around blocks, pages and the end; flags.
+    'vfs_read': ['\x00\x00\x00', '\x00\x00\x10', '\x00\x00\x0f', '\x00\x00\x11',
+                 '\x00\x10\x00', '\x00\x0f\xf0', '\x00\x02\x00', '\x00\x01\xf0',
+                 '\xff\xff\xff', '\x00\x64', '\x00\x10', '\x00\x01', '\x10\x00', '\x02\x00',
+                 '\x00\x00', '\xff\xff', '\x01', '\x20', '\x21'],
 }
 
 

@@ -4,17 +4,25 @@
  * does not fit its Manifest.db), whole scans of the encrypted twins against their plain
  * folders with the password callbacks, and the cross-check on pyiosbackup's public vectors in
  * ../shared (password "0000"; skipped when absent): its encrypted Manifest.db decrypts through
- * this module to a file starting "SQLite format 3". */
+ * this module to a file starting "SQLite format 3". Also the read path of the cipher VFS
+ * (core/store/sqlite_vfs.c) on the encrypted demo's sms.db with its own key: random and edge
+ * ranges against the whole-file decryption, and a connection through it. */
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "check.h"
 #include "core/backup/backup_decrypt.h"
 #include "core/scan/scan.h"
 #include "core/store/sqlite_db.h"
+#include "core/store/sqlite_vfs.h"
+#include "core/store/wal_apply.h"
 
 #define FIXTURES     BS_FIXTURE_DIR
 #define REALDATA_DIR BS_SHARED_DIR "/realdata/pyiosbackup-encrypted"
@@ -604,11 +612,349 @@ static void test_realdata(void)
     free(image);
 }
 
+/* ---- the cipher VFS on the demo's encrypted sms.db ----------------------------------------- */
+
+#define DEMO_SMS "backup_encrypted_demo/3d/3d0d7e5fb2ce288813306e4d4636395e047a3d28"
+
+/* The file key of the row `sql` selects in the Manifest.db of fixture (unlocked as demo). */
+static bool fixture_file_key(struct unlocked *demo, const char *fixture, const char *sql,
+                             uint8_t key[BS_BACKUP_CRYPTO_KEY_BYTES])
+{
+    char manifest[256];
+    (void)snprintf(manifest, sizeof(manifest), "%s/Manifest.db", fixture);
+    uint8_t *image = NULL;
+    size_t size = 0;
+    size_t plain = 0;
+    struct bs_error err = {BS_OK, ""};
+    struct bs_sqlite_db *db = NULL;
+    struct bs_sqlite_query *query = NULL;
+    struct bs_backup_file_key file_key;
+    memset(&file_key, 0, sizeof(file_key));
+    bool has_row = false;
+    if (!read_fixture(manifest, &image, &size) ||
+        bs_backup_decrypt_manifest_db(demo->keys, &demo->encryption, image, size, &plain, &err) !=
+            BS_OK ||
+        bs_sqlite_db_open_memory(image, plain, NULL, &db, &err) != BS_OK) {
+        return false;
+    }
+    if (bs_sqlite_query_prepare(db, sql, &query, &err) == BS_OK &&
+        bs_sqlite_query_step(query, &has_row, &err) == BS_OK && has_row) {
+        size_t blob_size = 0;
+        const char *blob = bs_sqlite_query_text(query, 0, &blob_size);
+        (void)bs_backup_decrypt_mbfile_key(blob, blob_size, &file_key, &err);
+    }
+    bs_sqlite_query_free(query);
+    bs_sqlite_db_close(db);
+    return file_key.has_key &&
+           bs_backup_keys_unwrap_file_key(demo->keys, &file_key.wrapped, key, &err) == BS_OK;
+}
+
+#define SMS_ROW "SELECT file FROM Files WHERE relativePath = 'Library/SMS/sms.db'"
+#define WAL_ROW "SELECT file FROM Files WHERE relativePath = 'Library/SMS/sms.db-wal'"
+
+static bool demo_sms_key(struct unlocked *demo, uint8_t key[BS_BACKUP_CRYPTO_KEY_BYTES])
+{
+    return fixture_file_key(demo, "backup_encrypted_demo", SMS_ROW, key);
+}
+
+static int decrypt_calls;
+
+static bool test_decrypt(void *context, const uint8_t iv[BS_SQLITE_CIPHER_BLOCK_BYTES],
+                         const uint8_t *in, uint8_t *out, size_t block_count)
+{
+    decrypt_calls++;
+    return bs_backup_crypto_decrypt_blocks(
+               context, iv, in, block_count * BS_BACKUP_CRYPTO_BLOCK_BYTES, out, NULL) == BS_OK;
+}
+
+static int releases;
+
+static void test_release(void *context)
+{
+    (void)context;
+    releases++;
+}
+
+/* Reads [offset, offset + amount) through the open VFS file and compares it with the whole
+ * decryption `plain` (plain_size bytes; header flags already as the VFS shows them). */
+static void check_range(sqlite3_file *file, const uint8_t *plain, size_t plain_size, size_t offset,
+                        size_t amount)
+{
+    uint8_t *got = malloc(amount + 1);
+    CHECK(got != NULL);
+    if (got == NULL) {
+        return;
+    }
+    memset(got, 0xa5, amount + 1);
+    int rc = file->pMethods->xRead(file, got, (int)amount, (sqlite3_int64)offset);
+    size_t inside = offset >= plain_size ? 0 : plain_size - offset;
+    if (inside > amount) {
+        inside = amount;
+    }
+    CHECK_INT_EQ(rc, inside == amount ? SQLITE_OK : SQLITE_IOERR_SHORT_READ);
+    CHECK(inside == 0 || memcmp(got, plain + offset, inside) == 0);
+    bool zeros = true;
+    for (size_t i = inside; i < amount; i++) {
+        zeros = zeros && got[i] == 0;
+    }
+    CHECK(zeros);
+    CHECK(got[amount] == 0xa5); /* nothing written past the buffer */
+    free(got);
+}
+
+static void test_vfs_reads(void)
+{
+    struct unlocked demo;
+    uint8_t key[BS_BACKUP_CRYPTO_KEY_BYTES];
+    uint8_t *plain = NULL;
+    size_t cipher_size = 0;
+    size_t plain_size = 0;
+    struct bs_error err = {BS_OK, ""};
+    if (!unlock_fixture("backup_encrypted_demo", &demo) || !demo_sms_key(&demo, key)) {
+        CHECK(false);
+        return;
+    }
+    /* The reference: the whole file decrypted at once, its WAL flags read as rollback. */
+    CHECK(read_fixture(DEMO_SMS, &plain, &cipher_size));
+    CHECK_INT_EQ(bs_backup_crypto_decrypt_into(key, plain, cipher_size, BS_BACKUP_CRYPTO_PAD_SQLITE,
+                                               plain, cipher_size, &plain_size, &err),
+                 BS_OK);
+    CHECK(plain_size == cipher_size - 16 && plain_size > 4096);
+    for (size_t i = 18; i <= 19; i++) {
+        plain[i] = plain[i] == 2 ? 1 : plain[i];
+    }
+
+    char path[512];
+    (void)snprintf(path, sizeof(path), "%s/%s", FIXTURES, DEMO_SMS);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    CHECK(fd >= 0);
+    struct bs_sqlite_cipher cipher = {
+        .decrypt = test_decrypt,
+        .release = test_release,
+        .context = key,
+        .fd = fd,
+        .plaintext_size = plain_size,
+    };
+    char name[64];
+    CHECK_INT_EQ(bs_sqlite_vfs_register(), SQLITE_OK);
+    sqlite3_vfs *vfs = sqlite3_vfs_find(BS_SQLITE_VFS_NAME);
+    CHECK(vfs != NULL);
+    sqlite3_file *file = vfs != NULL ? calloc(1, (size_t)vfs->szOsFile) : NULL;
+    CHECK(file != NULL && bs_sqlite_vfs_cipher_stage(&cipher, name, sizeof(name)));
+    if (file == NULL || plain_size < 4096) {
+        free(file);
+        free(plain);
+        (void)close(fd);
+        bs_backup_keys_free(demo.keys);
+        return;
+    }
+    int flags = 0;
+    CHECK_INT_EQ(vfs->xOpen(vfs, name, file, SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_READONLY, &flags),
+                 SQLITE_OK);
+    CHECK(!bs_sqlite_vfs_cipher_unstage(NULL)); /* taken */
+    /* A second open of a stale name is refused. */
+    sqlite3_file *again = calloc(1, (size_t)vfs->szOsFile);
+    CHECK(again != NULL && vfs->xOpen(vfs, name, again, SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_READONLY,
+                                      &flags) == SQLITE_CANTOPEN);
+    free(again);
+    sqlite3_int64 size = 0;
+    CHECK_INT_EQ(file->pMethods->xFileSize(file, &size), SQLITE_OK);
+    CHECK_INT_EQ((long long)size, (long long)plain_size);
+
+    check_range(file, plain, plain_size, 0, 100);                  /* the header SQLite reads */
+    check_range(file, plain, plain_size, 0, 16);                   /* block 0: zero IV */
+    check_range(file, plain, plain_size, 0, 4096);                 /* a whole page */
+    check_range(file, plain, plain_size, 1, 1);                    /* one byte */
+    check_range(file, plain, plain_size, 15, 2);                   /* across blocks 0 and 1 */
+    check_range(file, plain, plain_size, plain_size - 16, 16);     /* the last block */
+    check_range(file, plain, plain_size, plain_size - 4096, 4096); /* the last page */
+    check_range(file, plain, plain_size, plain_size - 7, 20);      /* into the padding */
+    check_range(file, plain, plain_size, plain_size - 1, 64);      /* across the end */
+    check_range(file, plain, plain_size, plain_size, 16);          /* at the end */
+    check_range(file, plain, plain_size, plain_size + 5, 100);     /* past it */
+    check_range(file, plain, plain_size, cipher_size + 4096, 4096);
+    uint32_t state = 12345;
+    for (int i = 0; i < 2000; i++) {
+        state = state * 1103515245u + 12345u;
+        size_t offset = (state >> 8) % (plain_size + 64);
+        state = state * 1103515245u + 12345u;
+        size_t amount = 1 + (state >> 8) % 9000;
+        check_range(file, plain, plain_size, offset, amount);
+    }
+    CHECK(decrypt_calls > 0);
+    CHECK_INT_EQ(file->pMethods->xClose(file), SQLITE_OK);
+    CHECK_INT_EQ(releases, 1);
+    free(file);
+
+    /* A whole connection through it gives what the memory image gives. */
+    struct bs_sqlite_db *db = NULL;
+    cipher.context = key;
+    CHECK_INT_EQ(bs_sqlite_db_open_cipher(&cipher, NULL, &db, &err), BS_OK);
+    (void)close(fd);
+    struct bs_sqlite_query *query = NULL;
+    bool has_row = false;
+    long long through_vfs = -1;
+    if (db != NULL &&
+        bs_sqlite_query_prepare(db, "SELECT count(*) FROM message", &query, &err) == BS_OK &&
+        bs_sqlite_query_step(query, &has_row, &err) == BS_OK && has_row) {
+        bool is_present = false;
+        through_vfs = (long long)bs_sqlite_query_int(query, 0, &is_present);
+    }
+    bs_sqlite_query_free(query);
+    bs_sqlite_db_close(db);
+    CHECK_INT_EQ(releases, 2); /* on close */
+    CHECK(through_vfs > 0);
+    long long in_memory = -2;
+    uint8_t *copy = malloc(plain_size);
+    CHECK(copy != NULL);
+    if (copy != NULL) {
+        memcpy(copy, plain, plain_size);
+        db = NULL;
+        query = NULL;
+        if (bs_sqlite_db_open_memory(copy, plain_size, NULL, &db, &err) == BS_OK &&
+            bs_sqlite_query_prepare(db, "SELECT count(*) FROM message", &query, &err) == BS_OK &&
+            bs_sqlite_query_step(query, &has_row, &err) == BS_OK && has_row) {
+            bool is_present = false;
+            in_memory = (long long)bs_sqlite_query_int(query, 0, &is_present);
+        }
+        bs_sqlite_query_free(query);
+        bs_sqlite_db_close(db);
+    }
+    CHECK_INT_EQ(through_vfs, in_memory);
+
+    /* A descriptor that is gone, or a size the ciphertext cannot hold: refused, released. */
+    cipher.fd = -1;
+    CHECK(bs_sqlite_db_open_cipher(&cipher, NULL, &db, &err) != BS_OK);
+    CHECK_INT_EQ(releases, 3);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    cipher.fd = fd;
+    cipher.plaintext_size = cipher_size + 1;
+    CHECK(bs_sqlite_db_open_cipher(&cipher, NULL, &db, &err) != BS_OK);
+    CHECK_INT_EQ(releases, 4);
+    /* A wrong key: the pages are noise, and the open says so cleanly. */
+    uint8_t wrong[BS_BACKUP_CRYPTO_KEY_BYTES];
+    memset(wrong, 0x42, sizeof(wrong));
+    cipher.plaintext_size = plain_size;
+    cipher.context = wrong;
+    CHECK_INT_EQ(bs_sqlite_db_open_cipher(&cipher, NULL, &db, &err), BS_ERR_FORMAT);
+    CHECK_INT_EQ(releases, 5);
+    (void)close(fd);
+    bs_backup_crypto_cleanse(key, sizeof(key));
+    free(plain);
+    bs_backup_keys_free(demo.keys);
+}
+
+/* The encrypted wal twin through the VFS with its WAL map: every read gives what bs_wal_apply
+ * makes of the whole decrypted database, and the size is the committed one. */
+static void test_vfs_wal(void)
+{
+    struct unlocked twin;
+    uint8_t db_key[BS_BACKUP_CRYPTO_KEY_BYTES];
+    uint8_t wal_key[BS_BACKUP_CRYPTO_KEY_BYTES];
+    if (!unlock_fixture("backup_encrypted_wal", &twin) ||
+        !fixture_file_key(&twin, "backup_encrypted_wal", SMS_ROW, db_key) ||
+        !fixture_file_key(&twin, "backup_encrypted_wal", WAL_ROW, wal_key)) {
+        CHECK(false);
+        return;
+    }
+    const char *db_file = "backup_encrypted_wal/3d/3d0d7e5fb2ce288813306e4d4636395e047a3d28";
+    uint8_t *plain = NULL;
+    uint8_t *wal = NULL;
+    size_t cipher_size = 0;
+    size_t wal_cipher_size = 0;
+    size_t plain_size = 0;
+    size_t wal_size = 0;
+    struct bs_error err = {BS_OK, ""};
+    CHECK(read_fixture(db_file, &plain, &cipher_size));
+    CHECK(read_fixture("backup_encrypted_wal/cd/cd47480f213dba9bc38ee792775d17e3f5a73a59", &wal,
+                       &wal_cipher_size));
+    CHECK_INT_EQ(bs_backup_crypto_decrypt_into(db_key, plain, cipher_size,
+                                               BS_BACKUP_CRYPTO_PAD_SQLITE, plain, cipher_size,
+                                               &plain_size, &err),
+                 BS_OK);
+    CHECK_INT_EQ(bs_backup_crypto_decrypt_into(wal_key, wal, wal_cipher_size,
+                                               BS_BACKUP_CRYPTO_PAD_IF_VALID, wal, wal_cipher_size,
+                                               &wal_size, &err),
+                 BS_OK);
+    struct bs_wal_map map;
+    CHECK_INT_EQ(bs_wal_map_build(wal, wal_size, plain_size,
+                                  bs_wal_database_page_size(plain, plain_size), &map, &err),
+                 BS_OK);
+    CHECK(map.frames > 0 && map.page_count > 0);
+    void *image = malloc(plain_size);
+    size_t image_size = plain_size;
+    CHECK(image != NULL);
+    if (image == NULL || map.frames == 0) {
+        free(image);
+        free(plain);
+        free(wal);
+        bs_wal_map_free(&map);
+        bs_backup_keys_free(twin.keys);
+        return;
+    }
+    memcpy(image, plain, plain_size);
+    CHECK_INT_EQ(bs_wal_apply(&image, &image_size, wal, wal_size, NULL, &err), BS_OK);
+    uint8_t *expected = image;
+    for (size_t i = 18; i <= 19; i++) {
+        expected[i] = expected[i] == 2 ? 1 : expected[i];
+    }
+
+    char path[512];
+    (void)snprintf(path, sizeof(path), "%s/%s", FIXTURES, db_file);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct bs_sqlite_cipher cipher = {
+        .decrypt = test_decrypt,
+        .release = test_release,
+        .context = db_key,
+        .fd = fd,
+        .plaintext_size = plain_size,
+        .wal_map = &map,
+        .wal = wal,
+    };
+    char name[64];
+    sqlite3_vfs *vfs = sqlite3_vfs_find(BS_SQLITE_VFS_NAME);
+    sqlite3_file *file = vfs != NULL ? calloc(1, (size_t)vfs->szOsFile) : NULL;
+    int flags = 0;
+    CHECK(file != NULL && bs_sqlite_vfs_cipher_stage(&cipher, name, sizeof(name)) &&
+          vfs->xOpen(vfs, name, file, SQLITE_OPEN_MAIN_DB | SQLITE_OPEN_READONLY, &flags) ==
+              SQLITE_OK);
+    if (file != NULL && file->pMethods != NULL) {
+        sqlite3_int64 size = 0;
+        CHECK_INT_EQ(file->pMethods->xFileSize(file, &size), SQLITE_OK);
+        CHECK_INT_EQ((long long)size, (long long)image_size);
+        for (size_t offset = 0; offset < image_size; offset += 4096) {
+            check_range(file, expected, image_size, offset, 4096); /* each page */
+        }
+        check_range(file, expected, image_size, 0, 100);
+        check_range(file, expected, image_size, 4000, 200); /* across a page from the WAL */
+        check_range(file, expected, image_size, image_size - 10, 100);
+        uint32_t state = 99;
+        for (int i = 0; i < 1000; i++) {
+            state = state * 1103515245u + 12345u;
+            size_t offset = (state >> 8) % (image_size + 64);
+            state = state * 1103515245u + 12345u;
+            check_range(file, expected, image_size, offset, 1 + (state >> 8) % 12000);
+        }
+        int before = releases;
+        CHECK_INT_EQ(file->pMethods->xClose(file), SQLITE_OK);
+        CHECK_INT_EQ(releases, before + 1);
+    }
+    free(file);
+    (void)close(fd);
+    bs_wal_map_free(&map);
+    free(image);
+    free(plain);
+    free(wal);
+    bs_backup_keys_free(twin.keys);
+}
+
 int main(void)
 {
     test_manifest_plist();
     test_mbfile_keys();
     test_fixture_images();
+    test_vfs_reads();
+    test_vfs_wal();
     test_scans();
     test_realdata();
     return check_report("backup_decrypt");

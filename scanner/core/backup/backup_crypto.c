@@ -437,12 +437,22 @@ done:
 static size_t pkcs7_pad_bytes(const uint8_t *plaintext, size_t size_bytes,
                               enum bs_backup_crypto_padding padding)
 {
-    uint8_t pad = plaintext[size_bytes - 1];
+    return bs_backup_crypto_pad_bytes(plaintext + size_bytes - BS_BACKUP_CRYPTO_BLOCK_BYTES,
+                                      size_bytes, padding);
+}
+
+size_t bs_backup_crypto_pad_bytes(const uint8_t last_block[BS_BACKUP_CRYPTO_BLOCK_BYTES],
+                                  size_t size_bytes, enum bs_backup_crypto_padding padding)
+{
+    if (size_bytes < BS_BACKUP_CRYPTO_BLOCK_BYTES) {
+        return 0;
+    }
+    uint8_t pad = last_block[BS_BACKUP_CRYPTO_BLOCK_BYTES - 1];
     if (pad == 0 || pad > BS_BACKUP_CRYPTO_BLOCK_BYTES) {
         return 0;
     }
     for (size_t i = 1; i <= pad; i++) {
-        if (plaintext[size_bytes - i] != pad) {
+        if (last_block[BS_BACKUP_CRYPTO_BLOCK_BYTES - i] != pad) {
             return 0;
         }
     }

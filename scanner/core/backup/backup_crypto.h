@@ -126,6 +126,13 @@ enum bs_status bs_backup_crypto_decrypt_blocks(const uint8_t key[BS_BACKUP_CRYPT
                                                const uint8_t *ciphertext, size_t size_bytes,
                                                uint8_t *plaintext, struct bs_error *err);
 
+/* Length of the valid PKCS#7 pad that ends a decrypted file of size_bytes (a multiple of 16,
+ * at least 16) whose last plaintext block is last_block, as `padding` says; 0 when it has none
+ * (the file is unpadded). The rule bs_backup_crypto_decrypt_into applies, for a reader that
+ * decrypts only the last block. */
+size_t bs_backup_crypto_pad_bytes(const uint8_t last_block[BS_BACKUP_CRYPTO_BLOCK_BYTES],
+                                  size_t size_bytes, enum bs_backup_crypto_padding padding);
+
 /* Decrypts a whole backup file (AES-256-CBC, zero IV) into the caller's buffer, then removes
  * the PKCS#7 padding as `padding` says. ciphertext_bytes must be a non-zero multiple of 16
  * and at most BS_MAX_DECRYPTED_FILE_BYTES; plaintext_capacity must be >= ciphertext_bytes

@@ -2,12 +2,17 @@
  * Reading the files backup_layout.c located (backup_file.h): a plain file on disk is read
  * through a descriptor opened without following links; an encrypted one is read whole and
  * decrypted in the same buffer; a database is opened from disk, or from memory when it was
- * decrypted or given as bytes, with its WAL applied in memory too.
+ * given as bytes, with its WAL applied in memory too. An encrypted database is opened through
+ * the cipher VFS (sqlite_db.h), which decrypts each page as SQLite reads it with the file's
+ * key (held by this file's cipher context, wiped on release), so memory stays flat; its WAL,
+ * small, is decrypted into memory and checked (bs_wal_map_build, the rules of bs_wal_apply),
+ * and the VFS serves the pages of its last commit from it.
  */
 #include "core/backup/backup_file.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -189,6 +194,195 @@ enum bs_status bs_backup_file_read(const struct bs_backup_file *file, size_t max
     return BS_OK;
 }
 
+/* The key of one encrypted database, and its decrypted WAL with the map of its last commit,
+ * for the cipher VFS; all wiped and freed on release. */
+struct file_cipher {
+    uint8_t key[BS_BACKUP_CRYPTO_KEY_BYTES];
+    uint8_t *wal;
+    size_t wal_size;
+    struct bs_wal_map map;
+};
+
+static bool file_cipher_decrypt(void *context, const uint8_t iv[BS_SQLITE_CIPHER_BLOCK_BYTES],
+                                const uint8_t *in, uint8_t *out, size_t block_count)
+{
+    const struct file_cipher *cipher = context;
+    return bs_backup_crypto_decrypt_blocks(
+               cipher->key, iv, in, block_count * BS_BACKUP_CRYPTO_BLOCK_BYTES, out, NULL) == BS_OK;
+}
+
+static void file_cipher_release(void *context)
+{
+    struct file_cipher *cipher = context;
+    if (cipher != NULL) {
+        bs_backup_wipe_free(cipher->wal, cipher->wal_size);
+        bs_wal_map_free(&cipher->map);
+    }
+    bs_backup_wipe_free(context, sizeof(struct file_cipher));
+}
+
+/* Reads exactly size bytes at offset of fd; false on an error or a short file. */
+static bool pread_exact(int fd, uint8_t *buffer, size_t size, off_t offset)
+{
+    size_t got = 0;
+    while (got < size) {
+        ssize_t n = pread(fd, buffer + got, size - got, offset + (off_t)got);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return false;
+        }
+        got += (size_t)n;
+    }
+    return true;
+}
+
+/* Decrypts block `index` of the ciphertext open at fd (IV: the block before, zeros for 0). */
+static enum bs_status decrypt_one_block(int fd, const struct file_cipher *cipher, uint64_t index,
+                                        uint8_t plain[BS_BACKUP_CRYPTO_BLOCK_BYTES],
+                                        struct bs_error *err)
+{
+    uint8_t blocks[2 * BS_BACKUP_CRYPTO_BLOCK_BYTES] = {0};
+    uint64_t from = index > 0 ? index - 1 : 0;
+    size_t length = index > 0 ? sizeof(blocks) : BS_BACKUP_CRYPTO_BLOCK_BYTES;
+    uint8_t *block = index > 0 ? blocks + BS_BACKUP_CRYPTO_BLOCK_BYTES : blocks;
+    if (!pread_exact(fd, index > 0 ? blocks : block, length,
+                     (off_t)(from * BS_BACKUP_CRYPTO_BLOCK_BYTES))) {
+        return bs_error_set(err, BS_ERR_IO, "it shrank while being read");
+    }
+    uint8_t zero_iv[BS_BACKUP_CRYPTO_BLOCK_BYTES] = {0};
+    return bs_backup_crypto_decrypt_blocks(cipher->key, index > 0 ? blocks : zero_iv, block,
+                                           BS_BACKUP_CRYPTO_BLOCK_BYTES, plain, err);
+}
+
+/* Checks the ciphertext open at fd (size bytes) with cipher's key: whole blocks, a first block
+ * that is SQLite's magic, a last block that ends in valid padding or whole pages (the rule of
+ * BS_BACKUP_CRYPTO_PAD_SQLITE); *plain_size is what remains without the padding. */
+static enum bs_status check_encrypted_db(int fd, uint64_t size, const struct file_cipher *cipher,
+                                         const char *shown, uint64_t *plain_size,
+                                         struct bs_error *err)
+{
+    if (size == 0 || size % BS_BACKUP_CRYPTO_BLOCK_BYTES != 0) {
+        return bs_error_set(err, BS_ERR_FORMAT,
+                            "decrypting %s: encrypted file is %" PRIu64
+                            " bytes, not a multiple of the %d-byte AES block",
+                            shown, size, BS_BACKUP_CRYPTO_BLOCK_BYTES);
+    }
+    uint8_t first[BS_BACKUP_CRYPTO_BLOCK_BYTES];
+    uint8_t last[BS_BACKUP_CRYPTO_BLOCK_BYTES];
+    enum bs_status status = decrypt_one_block(fd, cipher, 0, first, err);
+    if (status == BS_OK) {
+        status = decrypt_one_block(fd, cipher, size / BS_BACKUP_CRYPTO_BLOCK_BYTES - 1, last, err);
+    }
+    if (status != BS_OK) {
+        bs_error_prefix(err, "decrypting %s", shown);
+        bs_backup_crypto_cleanse(first, sizeof(first));
+        bs_backup_crypto_cleanse(last, sizeof(last));
+        return status;
+    }
+    bool is_sqlite = memcmp(first, "SQLite format 3", 16) == 0;
+    size_t pad = bs_backup_crypto_pad_bytes(last, (size_t)size, BS_BACKUP_CRYPTO_PAD_SQLITE);
+    bs_backup_crypto_cleanse(first, sizeof(first));
+    bs_backup_crypto_cleanse(last, sizeof(last));
+    if (!is_sqlite) {
+        return bs_error_set(err, BS_ERR_FORMAT,
+                            "%s does not decrypt to a SQLite database with the key "
+                            "Manifest.db gives it: it is damaged, or from another backup",
+                            shown);
+    }
+    if (pad == 0 && size % BS_BACKUP_CRYPTO_SQLITE_MIN_PAGE_BYTES != 0) {
+        return bs_error_set(err, BS_ERR_FORMAT,
+                            "%s ends in neither valid padding nor whole database pages once "
+                            "decrypted: it is damaged",
+                            shown);
+    }
+    *plain_size = size - pad;
+    return BS_OK;
+}
+
+/* Reads and decrypts wal into cipher and maps its last commit for the database open at fd
+ * (plain_size bytes once decrypted), by the rules of bs_wal_apply. */
+static enum bs_status read_wal(int fd, uint64_t plain_size, const struct bs_backup_file *wal,
+                               struct file_cipher *cipher, struct bs_error *err)
+{
+    enum bs_status status =
+        bs_backup_file_read(wal, BS_MAX_DECRYPTED_FILE_BYTES, &cipher->wal, &cipher->wal_size, err);
+    if (status != BS_OK || cipher->wal_size == 0) {
+        return status; /* an empty WAL holds nothing, as SQLite sees it */
+    }
+    uint8_t header[2 * BS_BACKUP_CRYPTO_BLOCK_BYTES] = {0};
+    if (plain_size < 100) {
+        status = bs_error_set(err, BS_ERR_FORMAT, "database image too small for a WAL");
+    } else {
+        status = decrypt_one_block(fd, cipher, 1, header + BS_BACKUP_CRYPTO_BLOCK_BYTES, err);
+    }
+    if (status == BS_OK) {
+        status =
+            bs_wal_map_build(cipher->wal, cipher->wal_size, plain_size,
+                             bs_wal_database_page_size(header, sizeof(header)), &cipher->map, err);
+    }
+    bs_backup_crypto_cleanse(header, sizeof(header));
+    if (status != BS_OK) {
+        bs_error_prefix(err, "applying its WAL %s", shown_name(wal));
+    }
+    return status;
+}
+
+/* An encrypted database (and its WAL, when wal is not NULL): opened through the cipher VFS,
+ * decrypted page by page as SQLite reads it, from the descriptor the layout checked. */
+static enum bs_status open_encrypted_db(const struct bs_backup_file *file,
+                                        const struct bs_backup_file *wal,
+                                        const struct bs_sqlite_open_options *options,
+                                        struct bs_sqlite_db **out, struct bs_error *err)
+{
+    const char *shown = shown_name(file);
+    if (!file->key.has_key) {
+        return bs_error_set(err, BS_ERR_FORMAT, "%s cannot be decrypted: %s", shown,
+                            file->key_problem != NULL ? file->key_problem : "no key");
+    }
+    int fd = -1;
+    struct stat info;
+    memset(&info, 0, sizeof(info));
+    enum bs_status status = open_regular(file->path, shown, identity_of(file), &fd, &info, err);
+    if (status != BS_OK) {
+        return status;
+    }
+    struct file_cipher *cipher = calloc(1, sizeof(*cipher));
+    if (cipher == NULL) {
+        (void)close(fd);
+        return bs_error_set(err, BS_ERR_NOMEM, "out of memory");
+    }
+    status = bs_backup_keys_unwrap_file_key(file->keys, &file->key.wrapped, cipher->key, err);
+    if (status != BS_OK) {
+        bs_error_prefix(err, "decrypting %s", shown);
+    }
+    uint64_t plain_size = 0;
+    if (status == BS_OK) {
+        status = check_encrypted_db(fd, (uint64_t)info.st_size, cipher, shown, &plain_size, err);
+    }
+    if (status == BS_OK && wal != NULL) {
+        status = read_wal(fd, plain_size, wal, cipher, err);
+    }
+    if (status != BS_OK) {
+        file_cipher_release(cipher);
+        (void)close(fd);
+        return status;
+    }
+    struct bs_sqlite_cipher vfs_cipher = {
+        .decrypt = file_cipher_decrypt,
+        .release = file_cipher_release,
+        .context = cipher,
+        .fd = fd,
+        .plaintext_size = plain_size,
+        .wal_map = cipher->map.frames > 0 ? &cipher->map : NULL,
+        .wal = cipher->map.frames > 0 ? cipher->wal : NULL,
+    };
+    status = bs_sqlite_db_open_cipher(&vfs_cipher, options, out, err); /* takes cipher */
+    (void)close(fd);
+    return status;
+}
+
 /* Applies wal (read, decrypted when it is encrypted) to the image in memory. */
 static enum bs_status apply_wal_in_memory(void **image, size_t *size,
                                           const struct bs_backup_file *wal, struct bs_error *err)
@@ -248,6 +442,9 @@ enum bs_status bs_backup_file_open_db(struct bs_backup_file *file, const struct 
                                 "a WAL in memory cannot be applied to a file on disk");
         }
         return open_db_on_disk(file, has_wal ? wal : NULL, options, out, err);
+    }
+    if (file->path != NULL) {
+        return open_encrypted_db(file, has_wal ? wal : NULL, options, out, err);
     }
     /* In memory from here on: decrypted (or given) bytes, never a file. */
     void *image = NULL;

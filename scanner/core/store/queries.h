@@ -19,6 +19,7 @@ extern const char bs_sql_message_max_rowid[];
 
 /* The connection itself (sqlite_db.c). */
 extern const char bs_sql_connection_settings[];
+extern const char bs_sql_connection_cipher_settings[];
 extern const char bs_sql_connection_read_schema[];
 extern const char bs_sql_schema_has_table[];
 extern const char bs_sql_schema_table_columns[];

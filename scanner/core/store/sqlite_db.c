@@ -283,6 +283,54 @@ done:
     return BS_OK;
 }
 
+enum bs_status bs_sqlite_db_open_cipher(const struct bs_sqlite_cipher *cipher,
+                                        const struct bs_sqlite_open_options *options,
+                                        struct bs_sqlite_db **out, struct bs_error *err)
+{
+    enum bs_status status = BS_OK;
+    char *uri = NULL;
+    char name[64];
+    bool staged = false;
+    struct bs_sqlite_db *db = db_create(options);
+    if (db == NULL) {
+        status = bs_error_set(err, BS_ERR_NOMEM, "out of memory");
+    } else if (bs_sqlite_vfs_register() != 0) {
+        status = bs_error_set(err, BS_ERR_INTERNAL, "SQLite refused the descriptor VFS");
+    } else if (!bs_sqlite_vfs_cipher_stage(cipher, name, sizeof(name))) {
+        status = bs_error_set(err, BS_ERR_INTERNAL, "cipher name too long");
+    } else {
+        staged = true;
+        uri = immutable_uri(name);
+        int rc = uri == NULL
+                     ? SQLITE_NOMEM
+                     : sqlite3_open_v2(uri, &db->handle,
+                                       SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                                       BS_SQLITE_VFS_NAME);
+        if (rc != SQLITE_OK) {
+            status = error_from_sqlite(rc, db->handle, err);
+        }
+    }
+    if (!staged || bs_sqlite_vfs_cipher_unstage(NULL)) {
+        /* The VFS never took it: the context is still ours to release. */
+        if (cipher->release != NULL) {
+            cipher->release(cipher->context);
+        }
+    }
+    free(uri);
+    if (status == BS_OK) {
+        status = harden(db, err);
+    }
+    if (status == BS_OK) {
+        status = exec_pragma(db->handle, bs_sql_connection_cipher_settings, err);
+    }
+    if (status != BS_OK) {
+        bs_sqlite_db_close(db);
+        return status;
+    }
+    *out = db;
+    return BS_OK;
+}
+
 void bs_sqlite_db_close(struct bs_sqlite_db *db)
 {
     if (db == NULL) {

@@ -66,6 +66,47 @@ enum bs_status bs_sqlite_db_open_memory(void *bytes, size_t size,
                                         const struct bs_sqlite_open_options *options,
                                         struct bs_sqlite_db **out, struct bs_error *err);
 
+/* The cipher block: AES, whose CBC mode decrypts block i with ciphertext block i-1 as its IV
+ * (16 zero bytes for block 0). */
+#define BS_SQLITE_CIPHER_BLOCK_BYTES 16
+
+/* Decrypts block_count whole blocks of ciphertext `in` into `out` (never overlapping), `iv`
+ * being the ciphertext block before `in` (zeros for the file's first block). False on failure.
+ * Must not call back into SQLite. */
+typedef bool (*bs_sqlite_decrypt_fn)(void *context, const uint8_t iv[BS_SQLITE_CIPHER_BLOCK_BYTES],
+                                     const uint8_t *in, uint8_t *out, size_t block_count);
+
+/* An encrypted database file as the cipher VFS reads it: the ciphertext is the file open at fd
+ * (borrowed: the VFS reads a dup), a non-zero whole number of blocks, and the plaintext is its
+ * first plaintext_size bytes once decrypted (the caller has removed the padding: at most one
+ * block less than the ciphertext). context (owned, holds the key) is handed to release exactly
+ * once: when the connection closes, or by whoever failed to open it (bs_sqlite_db_open_cipher
+ * always does). Decrypted bytes exist only in the caller's buffers and in a scratch buffer
+ * that is wiped after each read. */
+struct bs_wal_map; /* wal_apply.h */
+struct bs_sqlite_cipher {
+    bs_sqlite_decrypt_fn decrypt;
+    void (*release)(void *context);
+    void *context;
+    int fd;
+    uint64_t plaintext_size;
+    /* Optional (NULL: none): the database's WAL, decrypted in memory, and its map
+     * (bs_wal_map_build), both owned by context: the file then reads as that commit makes it,
+     * a page the map holds from wal, its size the committed one. */
+    const struct bs_wal_map *wal_map;
+    const uint8_t *wal;
+};
+
+/* Opens an encrypted database read-only through the cipher VFS (sqlite_vfs.h): pages are
+ * decrypted as SQLite reads them, so memory stays flat (its page cache is bounded by
+ * schema/queries/connection_cipher_settings.sql) and nothing is written anywhere. Takes
+ * ownership of cipher->context, also on failure (cipher->release is called exactly once:
+ * here on failure, else on close); cipher->fd is borrowed and may be closed once this returns.
+ * BS_ERR_FORMAT (not a SQLite database, or a corrupt one), BS_ERR_IO, BS_ERR_NOMEM. */
+enum bs_status bs_sqlite_db_open_cipher(const struct bs_sqlite_cipher *cipher,
+                                        const struct bs_sqlite_open_options *options,
+                                        struct bs_sqlite_db **out, struct bs_error *err);
+
 void bs_sqlite_db_close(struct bs_sqlite_db *db);
 
 /* True when a table (not a view) of that name exists. */

@@ -239,6 +239,90 @@ uint32_t bs_wal_database_page_size(const void *header, size_t header_bytes)
     return size == 1 ? 65536u : size;
 }
 
+/* Orders by page, then by frame (offset): the newest frame of a page comes last. */
+static int compare_pages(const void *a, const void *b)
+{
+    const struct bs_wal_page *x = a;
+    const struct bs_wal_page *y = b;
+    if (x->page != y->page) {
+        return x->page < y->page ? -1 : 1;
+    }
+    return x->offset < y->offset ? -1 : (x->offset > y->offset ? 1 : 0);
+}
+
+enum bs_status bs_wal_map_build(const void *wal, size_t wal_size, uint64_t database_bytes,
+                                uint32_t database_page_size, struct bs_wal_map *out,
+                                struct bs_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    struct wal_source source = {.bytes = wal, .fd = -1, .buffer = NULL};
+    struct bs_wal_commit commit;
+    enum bs_status status =
+        inspect(&source, wal_size, database_bytes, database_page_size, &commit, err);
+    if (status != BS_OK || commit.valid_frames == 0) {
+        return status;
+    }
+    /* valid_frames frames are in the WAL (inspect read them), so this is bounded by its size. */
+    struct bs_wal_page *pages = malloc(commit.valid_frames * sizeof(*pages));
+    if (pages == NULL) {
+        return bs_error_set(err, BS_ERR_NOMEM, "out of memory applying a WAL");
+    }
+    const uint8_t *frames = (const uint8_t *)wal + WAL_HEADER_BYTES;
+    size_t frame_bytes = FRAME_HEADER_BYTES + commit.page_size;
+    size_t count = 0;
+    for (size_t i = 0; i < commit.valid_frames; i++) {
+        const uint8_t *frame = frames + i * frame_bytes;
+        uint32_t page = ((uint32_t)frame[0] << 24) | ((uint32_t)frame[1] << 16) |
+                        ((uint32_t)frame[2] << 8) | frame[3];
+        /* A page past the committed size belongs to a truncated tail: SQLite drops it. */
+        if (page <= commit.database_pages) {
+            pages[count].page = page;
+            pages[count].offset = WAL_HEADER_BYTES + i * frame_bytes + FRAME_HEADER_BYTES;
+            count++;
+        }
+    }
+    qsort(pages, count, sizeof(*pages), compare_pages);
+    size_t kept = 0; /* the newest frame of each page: the last of its run */
+    for (size_t i = 0; i < count; i++) {
+        if (i + 1 < count && pages[i + 1].page == pages[i].page) {
+            continue;
+        }
+        pages[kept++] = pages[i];
+    }
+    out->page_size = commit.page_size;
+    out->database_pages = commit.database_pages;
+    out->frames = commit.valid_frames;
+    out->pages = pages;
+    out->page_count = kept;
+    return BS_OK;
+}
+
+size_t bs_wal_map_find(const struct bs_wal_map *map, uint32_t page)
+{
+    size_t low = 0;
+    size_t high = map->page_count;
+    while (low < high) {
+        size_t middle = low + (high - low) / 2;
+        if (map->pages[middle].page == page) {
+            return map->pages[middle].offset;
+        }
+        if (map->pages[middle].page < page) {
+            low = middle + 1;
+        } else {
+            high = middle;
+        }
+    }
+    return 0;
+}
+
+void bs_wal_map_free(struct bs_wal_map *map)
+{
+    if (map != NULL) {
+        free(map->pages);
+        memset(map, 0, sizeof(*map));
+    }
+}
+
 enum bs_status bs_wal_apply(void **image, size_t *image_size, const void *wal, size_t wal_size,
                             size_t *frames_applied, struct bs_error *err)
 {
@@ -248,40 +332,33 @@ enum bs_status bs_wal_apply(void **image, size_t *image_size, const void *wal, s
     if (*image == NULL || *image_size < 100) {
         return bs_error_set(err, BS_ERR_FORMAT, "database image too small for a WAL");
     }
-    struct wal_source source = {.bytes = wal, .fd = -1, .buffer = NULL};
-    struct bs_wal_commit commit;
-    enum bs_status status = inspect(&source, wal_size, *image_size,
-                                    bs_wal_database_page_size(*image, *image_size), &commit, err);
-    if (status != BS_OK || commit.valid_frames == 0) {
+    struct bs_wal_map map;
+    enum bs_status status = bs_wal_map_build(
+        wal, wal_size, *image_size, bs_wal_database_page_size(*image, *image_size), &map, err);
+    if (status != BS_OK || map.frames == 0) {
         return status;
     }
     /* Bounded by what is present (inspect): the image never grows past its own pages or the
      * highest page a valid frame writes. */
-    size_t new_size = (size_t)commit.database_pages * commit.page_size;
+    size_t new_size = (size_t)map.database_pages * map.page_size;
     if (new_size > *image_size) {
         uint8_t *grown = realloc(*image, new_size);
         if (grown == NULL) {
+            bs_wal_map_free(&map);
             return bs_error_set(err, BS_ERR_NOMEM, "out of memory applying a WAL");
         }
         memset(grown + *image_size, 0, new_size - *image_size);
         *image = grown;
     }
     uint8_t *pages = *image;
-    const uint8_t *frames = (const uint8_t *)wal + WAL_HEADER_BYTES;
-    size_t frame_bytes = FRAME_HEADER_BYTES + commit.page_size;
-    for (size_t i = 0; i < commit.valid_frames; i++) {
-        const uint8_t *frame = frames + i * frame_bytes;
-        uint32_t page = ((uint32_t)frame[0] << 24) | ((uint32_t)frame[1] << 16) |
-                        ((uint32_t)frame[2] << 8) | frame[3];
-        /* A page past the committed size belongs to a truncated tail: SQLite drops it. */
-        if (page <= commit.database_pages) {
-            memcpy(pages + (size_t)(page - 1) * commit.page_size, frame + FRAME_HEADER_BYTES,
-                   commit.page_size);
-        }
+    for (size_t i = 0; i < map.page_count; i++) {
+        memcpy(pages + (size_t)(map.pages[i].page - 1) * map.page_size,
+               (const uint8_t *)wal + map.pages[i].offset, map.page_size);
     }
     *image_size = new_size;
     if (frames_applied != NULL) {
-        *frames_applied = commit.valid_frames;
+        *frames_applied = map.frames;
     }
+    bs_wal_map_free(&map);
     return BS_OK;
 }

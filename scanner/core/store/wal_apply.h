@@ -3,7 +3,9 @@
  * opening: every frame of the last valid commit (salts matching the WAL header, checksums
  * chained from it) writes its page into the image, which then takes the committed size.
  * Used for decrypted backups, whose bytes never touch disk, so SQLite cannot open the WAL
- * beside them. Parsing goes through byte_reader; sizes are checked against limits.h.
+ * beside them: either written into a database image (bs_wal_apply), or as a map from page to
+ * frame (bs_wal_map_build) that the cipher VFS reads pages through, the database itself never
+ * held whole. Parsing goes through byte_reader; sizes are checked against limits.h.
  */
 #ifndef BS_CORE_WAL_APPLY_H
 #define BS_CORE_WAL_APPLY_H
@@ -21,6 +23,37 @@ struct bs_wal_commit {
     uint32_t database_pages;
     uint32_t highest_page;
 };
+
+/* One page of the last valid commit: where its newest frame's page data starts in the WAL. */
+struct bs_wal_page {
+    uint32_t page; /* 1-based */
+    size_t offset; /* of the page data (after the frame header) in the WAL */
+};
+
+/* The last valid commit of a WAL as pages: what a reader of the database must take from the
+ * WAL instead of the database file. page_count 0 (pages NULL): the WAL changes nothing.
+ * Owned by whoever built it: bs_wal_map_free. */
+struct bs_wal_map {
+    uint32_t page_size;
+    uint32_t database_pages;   /* the committed size, in pages */
+    size_t frames;             /* the commit's valid frames, all pages counted */
+    struct bs_wal_page *pages; /* sorted by page, one entry per page, each <= database_pages */
+    size_t page_count;
+};
+
+/* Builds *out (set also on failure, then empty) from wal[0..wal_size) for a database of
+ * database_bytes whose header gives database_page_size, by the rules of bs_wal_apply: the same
+ * commit, the same bounds on the committed size, the same errors (BS_ERR_FORMAT, BS_ERR_NOMEM).
+ * The WAL bytes are not copied: offsets index them. */
+enum bs_status bs_wal_map_build(const void *wal, size_t wal_size, uint64_t database_bytes,
+                                uint32_t database_page_size, struct bs_wal_map *out,
+                                struct bs_error *err);
+
+/* The offset in the WAL of page's data, or 0 when the WAL does not hold it (binary search). */
+size_t bs_wal_map_find(const struct bs_wal_map *map, uint32_t page);
+
+/* Frees map->pages and empties *map. NULL is accepted. */
+void bs_wal_map_free(struct bs_wal_map *map);
 
 /* Applies wal[0..wal_size) to the image *image of *image_size bytes (malloc'd; it may be
  * reallocated: the caller owns whatever *image points to afterwards, also on failure). A WAL
