@@ -89,16 +89,27 @@ static enum bs_status exec_pragma(sqlite3 *handle, const char *sql, struct bs_er
     return rc == SQLITE_OK ? BS_OK : error_from_sqlite(rc, handle, err);
 }
 
-/* Settings every connection gets before its first query (STYLE: SQLite). */
+/* Sets one sqlite3_db_config switch and reads back that it holds. */
+static bool set_config(sqlite3 *handle, int option, int value)
+{
+    int applied = -1;
+    return sqlite3_db_config(handle, option, value, &applied) == SQLITE_OK && applied == value;
+}
+
+/* Settings every connection gets before its first query (STYLE: SQLite). A library that
+ * refuses one of the switches (triggers or views of the evidence would run) is not used. */
 static enum bs_status harden(struct bs_sqlite_db *db, struct bs_error *err)
 {
     sqlite3 *handle = db->handle;
-    int applied = 0;
-    sqlite3_db_config(handle, SQLITE_DBCONFIG_DEFENSIVE, 1, &applied);
-    sqlite3_db_config(handle, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, &applied);
-    sqlite3_db_config(handle, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, &applied);
-    sqlite3_db_config(handle, SQLITE_DBCONFIG_ENABLE_VIEW, 0, &applied);
-    sqlite3_db_config(handle, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, &applied);
+    if (!set_config(handle, SQLITE_DBCONFIG_DEFENSIVE, 1) ||
+        !set_config(handle, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0) ||
+        !set_config(handle, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0) ||
+        !set_config(handle, SQLITE_DBCONFIG_ENABLE_VIEW, 0) ||
+        !set_config(handle, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0)) {
+        return bs_error_set(err, BS_ERR_INTERNAL,
+                            "this SQLite library refuses the defensive settings the scan needs "
+                            "(defensive mode, no triggers, views or extensions)");
+    }
     sqlite3_limit(handle, SQLITE_LIMIT_LENGTH, BS_MAX_SQL_VALUE_BYTES);
     sqlite3_limit(handle, SQLITE_LIMIT_ATTACHED, 0);
     sqlite3_progress_handler(handle, 10000, progress_check, db);
@@ -244,6 +255,7 @@ enum bs_status bs_sqlite_db_open_memory(void *bytes, size_t size,
     enum bs_status status = BS_OK;
     struct bs_sqlite_db *db = db_create(options);
     if (db == NULL) {
+        bs_wipe(bytes, bytes == NULL ? 0 : size); /* it may be decrypted evidence */
         free(bytes);
         return bs_error_set(err, BS_ERR_NOMEM, "out of memory");
     }

@@ -15,6 +15,7 @@
 
 #include "core/base/byte_reader.h"
 #include "core/base/limits.h"
+#include "core/base/wipe.h"
 
 #define WAL_HEADER_BYTES   32
 #define FRAME_HEADER_BYTES 24
@@ -341,14 +342,21 @@ enum bs_status bs_wal_apply(void **image, size_t *image_size, const void *wal, s
     /* Bounded by what is present (inspect): the image never grows past its own pages or the
      * highest page a valid frame writes. */
     size_t new_size = (size_t)map.database_pages * map.page_size;
+    /* The image may be decrypted evidence: a new block rather than realloc, which could
+     * free the old one unwiped, and a tail cut off by the commit is wiped. */
     if (new_size > *image_size) {
-        uint8_t *grown = realloc(*image, new_size);
+        uint8_t *grown = malloc(new_size);
         if (grown == NULL) {
             bs_wal_map_free(&map);
             return bs_error_set(err, BS_ERR_NOMEM, "out of memory applying a WAL");
         }
+        memcpy(grown, *image, *image_size);
         memset(grown + *image_size, 0, new_size - *image_size);
+        bs_wipe(*image, *image_size);
+        free(*image);
         *image = grown;
+    } else if (new_size < *image_size) {
+        bs_wipe((uint8_t *)*image + new_size, *image_size - new_size);
     }
     uint8_t *pages = *image;
     for (size_t i = 0; i < map.page_count; i++) {
