@@ -42,6 +42,10 @@ struct bs_sqlite_db {
     size_t cache_count;
     size_t cache_capacity;
     const volatile sig_atomic_t *interrupt_flag;
+    /* The first SQLite error met while looking at the schema (has_table, has_column), which
+     * answer yes or no: it is raised by the next query prepared, so a damaged schema stops the
+     * scan instead of reading as "table or column absent". SQLITE_OK when none. */
+    int schema_error;
 };
 
 struct bs_sqlite_query {
@@ -368,15 +372,27 @@ void bs_sqlite_db_close(struct bs_sqlite_db *db)
     free(db);
 }
 
+static void note_schema_error(struct bs_sqlite_db *db, int rc)
+{
+    if (db->schema_error == SQLITE_OK && rc != SQLITE_OK) {
+        db->schema_error = rc;
+    }
+}
+
 bool bs_sqlite_db_has_table(struct bs_sqlite_db *db, const char *table)
 {
     sqlite3_stmt *statement = NULL;
     bool found = false;
-    if (sqlite3_prepare_v2(db->handle, bs_sql_schema_has_table, -1, &statement, NULL) ==
-            SQLITE_OK &&
-        sqlite3_bind_text(statement, 1, table, -1, SQLITE_STATIC) == SQLITE_OK) {
-        found = sqlite3_step(statement) == SQLITE_ROW;
+    int rc = sqlite3_prepare_v2(db->handle, bs_sql_schema_has_table, -1, &statement, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_bind_text(statement, 1, table, -1, SQLITE_STATIC);
     }
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(statement);
+        found = rc == SQLITE_ROW;
+        rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+    }
+    note_schema_error(db, rc);
     sqlite3_finalize(statement);
     return found;
 }
@@ -403,25 +419,29 @@ static struct column_cache *load_columns(struct bs_sqlite_db *db, const char *ta
     db->cache_count++;
     size_t capacity = 0;
     sqlite3_stmt *statement = NULL;
-    if (sqlite3_prepare_v2(db->handle, bs_sql_schema_table_columns, -1, &statement, NULL) ==
-            SQLITE_OK &&
-        sqlite3_bind_text(statement, 1, table, -1, SQLITE_STATIC) == SQLITE_OK) {
-        while (sqlite3_step(statement) == SQLITE_ROW) {
-            const unsigned char *name = sqlite3_column_text(statement, 0);
-            void *columns = cache->columns;
-            if (name == NULL || bs_array_reserve(&columns, &capacity, cache->column_count + 1,
-                                                 sizeof(char *), 100000) != BS_OK) {
-                break;
-            }
-            cache->columns = columns;
-            char *copy =
-                bs_strndup_bounded((const char *)name, (size_t)sqlite3_column_bytes(statement, 0));
-            if (copy == NULL) {
-                break;
-            }
-            cache->columns[cache->column_count++] = copy;
-        }
+    int rc = sqlite3_prepare_v2(db->handle, bs_sql_schema_table_columns, -1, &statement, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_bind_text(statement, 1, table, -1, SQLITE_STATIC);
     }
+    while (rc == SQLITE_OK && (rc = sqlite3_step(statement)) == SQLITE_ROW) {
+        const unsigned char *name = sqlite3_column_text(statement, 0);
+        void *columns = cache->columns;
+        if (name == NULL || bs_array_reserve(&columns, &capacity, cache->column_count + 1,
+                                             sizeof(char *), 100000) != BS_OK) {
+            rc = SQLITE_NOMEM; /* a partial column list would read as columns missing */
+            break;
+        }
+        cache->columns = columns;
+        char *copy =
+            bs_strndup_bounded((const char *)name, (size_t)sqlite3_column_bytes(statement, 0));
+        if (copy == NULL) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
+        cache->columns[cache->column_count++] = copy;
+        rc = SQLITE_OK;
+    }
+    note_schema_error(db, rc == SQLITE_DONE ? SQLITE_OK : rc);
     sqlite3_finalize(statement);
     return cache;
 }
@@ -448,7 +468,9 @@ enum bs_status bs_sqlite_query_prepare(struct bs_sqlite_db *db, const char *sql,
         return bs_error_set(err, BS_ERR_NOMEM, "out of memory");
     }
     query->db = db;
-    int rc = sqlite3_prepare_v2(db->handle, sql, -1, &query->statement, NULL);
+    int rc = db->schema_error != SQLITE_OK
+                 ? db->schema_error
+                 : sqlite3_prepare_v2(db->handle, sql, -1, &query->statement, NULL);
     if (rc != SQLITE_OK) {
         enum bs_status status = error_from_sqlite(rc, db->handle, err);
         bs_sqlite_query_free(query);
