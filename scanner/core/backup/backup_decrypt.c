@@ -5,9 +5,7 @@
 #include <string.h>
 
 #include "core/base/limits.h"
-
-/* The 16 bytes every SQLite database starts with. */
-static const char sqlite_magic[16] = "SQLite format 3";
+#include "core/store/evidence_file.h"
 
 enum bs_status bs_backup_decrypt_read_manifest_plist(const struct bs_plist *manifest_plist,
                                                      struct bs_backup_encryption *out,
@@ -140,8 +138,7 @@ enum bs_status bs_backup_decrypt_manifest_db(const struct bs_backup_keys *keys,
     size_t length = 0;
     enum bs_status status = bs_backup_decrypt_image(keys, &encryption->manifest_key, image, size,
                                                     BS_BACKUP_CRYPTO_PAD_SQLITE, &length, err);
-    if (status == BS_OK &&
-        (length < sizeof(sqlite_magic) || memcmp(image, sqlite_magic, sizeof(sqlite_magic)) != 0)) {
+    if (status == BS_OK && !bs_evidence_is_sqlite(image, length)) {
         status = bs_error_set(err, BS_ERR_FORMAT,
                               "Manifest.db does not decrypt to a SQLite database with the "
                               "ManifestKey of Manifest.plist (protection class %" PRIu32

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "core/base/limits.h"
+#include "core/store/evidence_file.h"
 #include "core/store/wal_apply.h"
 
 /* Opens path for reading without following a link (nor blocking on a FIFO) and checks through
@@ -281,7 +282,7 @@ static enum bs_status check_encrypted_db(int fd, uint64_t size, const struct fil
         bs_backup_crypto_cleanse(last, sizeof(last));
         return status;
     }
-    bool is_sqlite = memcmp(first, "SQLite format 3", 16) == 0;
+    bool is_sqlite = bs_evidence_is_sqlite(first, sizeof(first));
     size_t pad = bs_backup_crypto_pad_bytes(last, (size_t)size, BS_BACKUP_CRYPTO_PAD_SQLITE);
     bs_backup_crypto_cleanse(first, sizeof(first));
     bs_backup_crypto_cleanse(last, sizeof(last));
@@ -455,8 +456,7 @@ enum bs_status bs_backup_file_open_db(struct bs_backup_file *file, const struct 
         status = read_encrypted(file, BS_MAX_DECRYPTED_FILE_BYTES, BS_BACKUP_CRYPTO_PAD_SQLITE,
                                 &bytes, &size, err);
         image = bytes;
-        if (status == BS_OK &&
-            (bytes == NULL || size < 16 || memcmp(bytes, "SQLite format 3", 16) != 0)) {
+        if (status == BS_OK && !bs_evidence_is_sqlite(bytes, size)) {
             status = bs_error_set(err, BS_ERR_FORMAT,
                                   "%s does not decrypt to a SQLite database with the key "
                                   "Manifest.db gives it: it is damaged, or from another backup",

@@ -13,6 +13,7 @@
 
 #include "core/base/limits.h"
 #include "core/base/text.h"
+#include "core/store/evidence_file.h"
 #include "core/store/queries.h"
 
 /* The fileID and flags columns of a Files row (manifest_find_file.sql, manifest_files.sql). */
@@ -221,7 +222,7 @@ static enum bs_status open_encrypted_manifest_db(struct bs_backup_layout *layout
     if (status != BS_OK) {
         return status;
     }
-    if (size >= 16 && memcmp(bytes, "SQLite format 3", 16) == 0) {
+    if (bs_evidence_is_sqlite(bytes, size)) {
         free(bytes);
         return bs_error_set(err, BS_ERR_FORMAT,
                             MANIFEST_DB " is plain SQLite although Manifest.plist gives it a "

@@ -19,10 +19,16 @@
 
 static const char sqlite_magic[16] = "SQLite format 3";
 
+bool bs_evidence_is_sqlite(const void *bytes, size_t size)
+{
+    return bytes != NULL && size >= sizeof(sqlite_magic) &&
+           memcmp(bytes, sqlite_magic, sizeof(sqlite_magic)) == 0;
+}
+
 enum bs_status bs_evidence_check_header(const unsigned char *bytes, size_t size,
                                         struct bs_error *err)
 {
-    if (size < 100 || memcmp(bytes, sqlite_magic, sizeof(sqlite_magic)) != 0) {
+    if (size < 100 || !bs_evidence_is_sqlite(bytes, size)) {
         return bs_error_set(err, BS_ERR_FORMAT, "not a SQLite database");
     }
     return BS_OK;

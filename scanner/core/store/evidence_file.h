@@ -17,6 +17,10 @@
 #include "core/base/status.h"
 #include "core/store/sqlite_db.h"
 
+/* True when bytes[0..size) start with the 16 bytes every SQLite database starts with
+ * ("SQLite format 3" and a NUL): the one test of it, for files read, decrypted or copied. */
+bool bs_evidence_is_sqlite(const void *bytes, size_t size);
+
 /* BS_ERR_FORMAT ("not a SQLite database") unless bytes[0..size) start with a SQLite header. */
 enum bs_status bs_evidence_check_header(const unsigned char *bytes, size_t size,
                                         struct bs_error *err);
