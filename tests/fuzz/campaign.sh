@@ -5,8 +5,8 @@
 #
 # Builds nothing: it expects `cmake --workflow --preset fuzz` done (binaries in build-fuzz/,
 # or the folder BS_FUZZ_BUILD names). Runs each TARGET (default: every fuzz_* binary) for
-# MINUTES minutes (a decimal is fine: 0.5 is 30 seconds) with -fork=2 (this machine has two
-# cores: one target at a time, two jobs), its dictionary tests/fuzz/<target>.dict and its
+# MINUTES minutes (a decimal is fine: 0.5 is 30 seconds) with -fork=$BS_FUZZ_JOBS (default 2:
+# this machine has two cores; one target at a time; 1 leaves a core for other work), its dictionary tests/fuzz/<target>.dict and its
 # -max_len (below), starting from the committed inputs (fixtures/fuzz/<target>/) and the seeds
 # the build made (build-fuzz/tests/fuzz/seeds/<target>/). Crashes, timeouts and allocations of
 # more than 512 MB (the issue-16 kind) are counted, not fatal; their reproducers stay in
@@ -24,6 +24,7 @@ repo="$(cd "$here/../.." && pwd)"
 build="${BS_FUZZ_BUILD:-$repo/build-fuzz}"
 bin="$build/tests/fuzz"
 keep_bytes="${BS_FUZZ_KEEP_BYTES:-8192}"
+jobs="${BS_FUZZ_JOBS:-2}"
 
 if [ $# -lt 1 ] || ! [[ "$1" =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
     echo "usage: $0 MINUTES [TARGET...]" >&2
@@ -64,11 +65,11 @@ for target in "$@"; do
     [ -f "$here/$target.dict" ] && dict=("-dict=$here/$target.dict")
     max_len="$(max_len_of "$target")"
     log="$work/fuzz.log"
-    echo "== $target: ${seconds}s, -fork=2, -max_len=$max_len" >&2
+    echo "== $target: ${seconds}s, -fork=$jobs, -max_len=$max_len" >&2
     # Targets that need a folder (fuzz_manifest) make it under TMPDIR: fork-mode jobs end
     # without cleaning up, so it lives here and is emptied after the run.
     mkdir -p "$work/tmp"
-    (cd "$work" && TMPDIR="$work/tmp" "$binary" -fork=2 -max_total_time="$seconds" \
+    (cd "$work" && TMPDIR="$work/tmp" "$binary" -fork="$jobs" -max_total_time="$seconds" \
         -max_len="$max_len" "${dict[@]}" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
         -timeout=20 -malloc_limit_mb=512 -rss_limit_mb=2048 -print_final_stats=1 \
         -artifact_prefix="$work/" "${inputs[@]}") >"$log" 2>&1 || true
