@@ -134,8 +134,15 @@ static void check_accumulation(enum bs_service service, uint8_t flags, enum bs_t
 {
     bool is_group = (flags & 2u) != 0;
     bool is_orphan = (flags & 16u) != 0;
-    struct bs_message_facts facts = {service,           {1000, true},      (flags & 8u) != 0,
-                                     (flags & 4u) != 0, (flags & 1u) != 0, false};
+    struct bs_message_facts facts;
+    memset(&facts, 0, sizeof(facts));
+    facts.service = service;
+    facts.date.unix_seconds = 1000;
+    facts.date.is_known = true;
+    facts.key.unix_seconds = 1000;
+    facts.is_from_me = (flags & 8u) != 0;
+    facts.was_downgraded = (flags & 4u) != 0;
+    facts.has_attachment = (flags & 1u) != 0;
     struct bs_thread thread;
     struct bs_scan_result result;
     memset(&thread, 0, sizeof(thread));
@@ -282,7 +289,8 @@ static void check_thread(struct bs_byte_reader *reader)
     }
     thread.from_me_count = take_u32(reader);
     uint8_t flags = take_u8(reader);
-    thread.is_forced_sms = (flags & 1u) != 0;
+    thread.apple.force_sms = (flags & 1u) != 0 ? BS_FLAG_TRUE : BS_FLAG_FALSE;
+    thread.apple.supports_encryption = (flags & 8u) != 0 ? BS_FLAG_TRUE : BS_FLAG_ABSENT;
     thread.has_downgraded_unencrypted = (flags & 2u) != 0;
     thread.first_message = bs_classify_date((int64_t)take_u64(reader), true);
     thread.last_message = thread.first_message;
@@ -306,7 +314,8 @@ static void check_thread(struct bs_byte_reader *reader)
 
     /* Pure: the inputs are untouched. */
     FUZZ_CHECK(thread.chat_id == before.chat_id && thread.guid == before.guid);
-    FUZZ_CHECK(thread.style == before.style && thread.is_forced_sms == before.is_forced_sms);
+    FUZZ_CHECK(thread.style == before.style &&
+               memcmp(&thread.apple, &before.apple, sizeof(thread.apple)) == 0);
     FUZZ_CHECK(thread.imessage_count == before.imessage_count);
     FUZZ_CHECK(thread.sms_plain_count == before.sms_plain_count);
     FUZZ_CHECK(thread.sms_attachment_count == before.sms_attachment_count);
@@ -364,12 +373,13 @@ static void check_thread(struct bs_byte_reader *reader)
     want |= is_group && unencrypted > 0 ? BS_REASON_UNENCRYPTED_GROUP : 0u;
     want |= is_person_direct && sms_mms > 0 ? BS_REASON_SMS_THREAD : 0u;
     want |= counts[BS_TRANSPORT_RCS] > 0 ? BS_REASON_RCS_UNVERIFIED : 0u;
+    want |= counts[BS_TRANSPORT_RCS] > 0 && (flags & 8u) != 0 ? BS_REASON_RCS_E2EE_ADVERTISED : 0u;
     want |= counts[BS_TRANSPORT_OTHER] > 0 ? BS_REASON_UNKNOWN_TRANSPORT : 0u;
     want |= (counts[BS_TRANSPORT_IMESSAGE] > 0 && sms_mms + counts[BS_TRANSPORT_RCS] > 0) ||
                     thread.has_downgraded_unencrypted
                 ? BS_REASON_SMS_FALLBACK
                 : 0u;
-    want |= thread.is_forced_sms ? BS_REASON_FORCED_SMS : 0u;
+    want |= (flags & 1u) != 0 ? BS_REASON_FORCED_SMS : 0u;
     want |= thread.sms_attachment_count > 0 ? BS_REASON_MMS_ATTACHMENTS : 0u;
     want |= is_automated_direct ? BS_REASON_AUTOMATED_SENDER : 0u;
     FUZZ_CHECK(thread.reasons == want);

@@ -205,7 +205,7 @@ static void test_threads(void)
         thread.rcs_count = row->rcs;
         thread.other_count = row->other;
         thread.has_downgraded_unencrypted = row->downgraded;
-        thread.is_forced_sms = row->forced;
+        thread.apple.force_sms = row->forced ? BS_FLAG_TRUE : BS_FLAG_ABSENT;
         struct bs_thread_people people = {row->members, row->imessage_members,
                                           row->automated_members};
         bs_classify_thread(&thread, &people);
@@ -237,6 +237,73 @@ static void test_group_plain_sms_is_mms(void)
     CHECK_INT_EQ(thread.non_imessage_count, 2);
 }
 
+/* Apple's chat evidence (SPEC 3.2, 3.4): only supportsEncryption true on a thread with RCS
+ * adds rcs-e2ee-advertised, and only shouldForceToSMS true adds forced-sms; hybrid never
+ * changes a reason or the risk. */
+static void test_apple_evidence(void)
+{
+    static const struct {
+        const char *what;
+        uint64_t rcs;
+        uint64_t sms;
+        struct bs_apple_evidence apple;
+        unsigned want_reasons;
+    } rows[] = {
+        {"RCS advertising encryption",
+         2,
+         0,
+         {BS_FLAG_ABSENT, BS_FLAG_TRUE, BS_FLAG_ABSENT},
+         BS_REASON_RCS_UNVERIFIED | BS_REASON_RCS_E2EE_ADVERTISED},
+        {"RCS, encryption false",
+         2,
+         0,
+         {BS_FLAG_ABSENT, BS_FLAG_FALSE, BS_FLAG_ABSENT},
+         BS_REASON_RCS_UNVERIFIED},
+        {"RCS, key absent",
+         2,
+         0,
+         {BS_FLAG_ABSENT, BS_FLAG_ABSENT, BS_FLAG_ABSENT},
+         BS_REASON_RCS_UNVERIFIED},
+        {"advertised without RCS messages",
+         0,
+         2,
+         {BS_FLAG_ABSENT, BS_FLAG_TRUE, BS_FLAG_ABSENT},
+         BS_REASON_SMS_THREAD},
+        {"hybrid is evidence only",
+         0,
+         2,
+         {BS_FLAG_TRUE, BS_FLAG_ABSENT, BS_FLAG_ABSENT},
+         BS_REASON_SMS_THREAD},
+        {"forced SMS true",
+         0,
+         2,
+         {BS_FLAG_ABSENT, BS_FLAG_ABSENT, BS_FLAG_TRUE},
+         BS_REASON_SMS_THREAD | BS_REASON_FORCED_SMS},
+        {"forced SMS false",
+         0,
+         2,
+         {BS_FLAG_ABSENT, BS_FLAG_ABSENT, BS_FLAG_FALSE},
+         BS_REASON_SMS_THREAD},
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        struct bs_thread thread;
+        memset(&thread, 0, sizeof(thread));
+        thread.style = 45;
+        char empty_guid[] = "";
+        thread.guid = empty_guid;
+        thread.rcs_count = rows[i].rcs;
+        thread.sms_plain_count = rows[i].sms;
+        thread.apple = rows[i].apple;
+        struct bs_thread_people people = {1, 0, 0};
+        bs_classify_thread(&thread, &people);
+        if (thread.reasons != rows[i].want_reasons) {
+            fprintf(stderr, "row '%s':\n", rows[i].what);
+        }
+        CHECK_INT_EQ(thread.reasons, rows[i].want_reasons);
+        CHECK_INT_EQ(thread.risk, BS_RISK_MEDIUM);
+    }
+}
+
 /* The accumulation the scan runs agrees with the per-message rule: one message of each
  * service, with and without attachment, in a direct and in a group thread, lands in the
  * thread's and the source's count of bs_classify_message_transport. */
@@ -248,7 +315,7 @@ static void test_accumulation_follows_message_rule(void)
         for (int variant = 0; variant < 4; variant++) {
             bool has_attachment = (variant & 1) != 0;
             bool is_group = (variant & 2) != 0;
-            struct bs_message_facts facts = {services[s], {1000, true},   false,
+            struct bs_message_facts facts = {services[s], {1000, true},   {1000, 0, 1}, false,
                                              true,        has_attachment, false};
             struct bs_thread thread;
             memset(&thread, 0, sizeof(thread));
@@ -275,7 +342,8 @@ static void test_accumulation_follows_message_rule(void)
         }
     }
     /* A message in no chat is direct: a plain SMS counts as SMS at once. */
-    struct bs_message_facts orphan = {BS_SERVICE_SMS, {0, false}, false, false, false, true};
+    struct bs_message_facts orphan = {BS_SERVICE_SMS, {0, false}, {0, 0, 0}, false,
+                                      false,          false,      true};
     struct bs_scan_result result;
     memset(&result, 0, sizeof(result));
     bs_classify_add_to_totals(&result, &orphan, true);
@@ -286,6 +354,7 @@ static void test_accumulation_follows_message_rule(void)
 
 int main(void)
 {
+    test_apple_evidence();
     test_services();
     test_message_transport();
     test_dates();

@@ -95,6 +95,15 @@
  * undated. The table can never grow past this, whatever the dates in the data. */
 #define BS_MAX_MONTHS ((9999 - 1970 + 1) * 12)
 
+/* Month rows of all threads' timelines together (SPEC 3.7 `months`): a real phone has a few
+ * thousand threads over a few hundred months at most; hostile dates could otherwise make every
+ * message its own thread-month. 2,000,000 rows are 48 MB. */
+#define BS_MAX_THREAD_MONTHS 2000000
+
+/* Group events "member added" (item_type 1, group_action_type 0) kept for the timeline's
+ * member-added cause, 32 bytes each: a group changes members a handful of times a year. */
+#define BS_MAX_GROUP_EVENTS 1000000
+
 /* A group without a display name is named after its members: at most this many names, then
  * "and N more". The name is repeated in every Signal row of every member, so an unbounded
  * one makes the output grow with the square of the group's size (100,000 members: 130 GB). */

@@ -12,6 +12,7 @@
 #include "core/model/classify.h"
 #include "core/model/ids.h"
 #include "core/model/signal_plan.h"
+#include "core/model/timeline.h"
 
 struct union_find {
     size_t *parent;
@@ -271,6 +272,95 @@ static enum bs_status classify_threads(struct bs_scan_result *result, struct bs_
     return BS_OK;
 }
 
+static int compare_events_by_thread(const void *a, const void *b)
+{
+    const struct bs_thread_event *x = a;
+    const struct bs_thread_event *y = b;
+    if (x->thread_index != y->thread_index) {
+        return x->thread_index < y->thread_index ? -1 : 1;
+    }
+    return bs_message_key_compare(&x->key, &y->key);
+}
+
+/* The member of thread for handle_index's person (members are sorted by person), or
+ * SIZE_MAX. */
+static size_t find_member(const struct bs_scan_result *result, const struct bs_thread *thread,
+                          size_t handle_index)
+{
+    size_t person = result->handles[handle_index].person_index;
+    size_t low = 0;
+    size_t high = thread->member_count;
+    while (low < high) {
+        size_t mid = low + (high - low) / 2;
+        size_t here = thread->members[mid].person_index;
+        if (here == person) {
+            return mid;
+        }
+        if (here < person) {
+            low = mid + 1;
+        } else {
+            high = mid;
+        }
+    }
+    return SIZE_MAX;
+}
+
+/* Turns thread's run of events (from *cursor on, sorted by thread) into candidates for
+ * bs_timeline_decide in out (room for every event), advancing *cursor past the run. */
+static size_t take_candidates(const struct bs_scan_result *result, size_t thread_index,
+                              const struct bs_thread_event *events, size_t count, size_t *cursor,
+                              struct bs_timeline_candidate *out)
+{
+    const struct bs_thread *thread = &result->threads[thread_index];
+    size_t taken = 0;
+    for (; *cursor < count && events[*cursor].thread_index == thread_index; (*cursor)++) {
+        const struct bs_thread_event *event = &events[*cursor];
+        size_t member = find_member(result, thread, event->handle_index);
+        if (member == SIZE_MAX) {
+            continue; /* every event's handle is a member; a defensive skip */
+        }
+        const struct bs_person *person = &result->persons[thread->members[member].person_index];
+        struct bs_timeline_candidate candidate = {event->key, member,
+                                                  bs_classify_person_on_imessage(person)};
+        out[taken++] = candidate;
+    }
+    return taken;
+}
+
+/* The timeline's verdicts (SPEC 3.7), once kinds, members and reachability are known. */
+static enum bs_status decide_timelines(struct bs_scan_result *result, struct bs_error *err)
+{
+    qsort(result->member_added, result->member_added_count, sizeof(struct bs_thread_event),
+          compare_events_by_thread);
+    qsort(result->first_received, result->first_received_count, sizeof(struct bs_thread_event),
+          compare_events_by_thread);
+    size_t room = result->member_added_count + result->first_received_count;
+    struct bs_timeline_candidate *scratch = malloc((room == 0 ? 1 : room) * sizeof(*scratch));
+    if (scratch == NULL) {
+        return bs_error_set(err, BS_ERR_NOMEM, "out of memory deciding the timelines");
+    }
+    size_t added_cursor = 0;
+    size_t received_cursor = 0;
+    for (size_t t = 0; t < result->thread_count; t++) {
+        struct bs_thread *thread = &result->threads[t];
+        size_t added_count = take_candidates(result, t, result->member_added,
+                                             result->member_added_count, &added_cursor, scratch);
+        size_t sender_count =
+            take_candidates(result, t, result->first_received, result->first_received_count,
+                            &received_cursor, scratch + added_count);
+        bs_timeline_decide(&thread->timeline, thread->kind == BS_KIND_GROUP, scratch, added_count,
+                           scratch + added_count, sender_count);
+    }
+    free(scratch);
+    free(result->member_added);
+    free(result->first_received);
+    result->member_added = NULL;
+    result->first_received = NULL;
+    result->member_added_count = 0;
+    result->first_received_count = 0;
+    return BS_OK;
+}
+
 enum bs_status bs_analysis_run(struct bs_scan_result *result, const struct bs_name_source *names,
                                struct bs_error *err)
 {
@@ -280,6 +370,9 @@ enum bs_status bs_analysis_run(struct bs_scan_result *result, const struct bs_na
     }
     if (status == BS_OK) {
         status = classify_threads(result, err);
+    }
+    if (status == BS_OK) {
+        status = decide_timelines(result, err);
     }
     if (status == BS_OK) {
         status = bs_signal_plan_build(result, err);

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "core/model/timeline.h"
+
 /* Seconds from 1970-01-01 to 2001-01-01, the Cocoa epoch of every Messages date. */
 #define COCOA_EPOCH_UNIX_SECONDS 978307200
 /* A date above this magnitude is in nanoseconds (SPEC 3.1; about year 5170 in seconds). */
@@ -119,6 +121,9 @@ void bs_classify_add_to_thread(struct bs_thread *thread, const struct bs_message
     thread->last_message = bs_date_max(thread->last_message, message->date);
     if (is_unencrypted) {
         thread->last_unencrypted = bs_date_max(thread->last_unencrypted, message->date);
+    }
+    if (message->date.is_known) {
+        bs_timeline_add(&thread->timeline, &message->key, !is_unencrypted);
     }
 }
 
@@ -387,6 +392,9 @@ void bs_classify_thread(struct bs_thread *thread, const struct bs_thread_people 
     if (counts[BS_TRANSPORT_RCS] > 0) {
         reasons |= BS_REASON_RCS_UNVERIFIED;
     }
+    if (counts[BS_TRANSPORT_RCS] > 0 && thread->apple.supports_encryption == BS_FLAG_TRUE) {
+        reasons |= BS_REASON_RCS_E2EE_ADVERTISED;
+    }
     if (counts[BS_TRANSPORT_OTHER] > 0) {
         reasons |= BS_REASON_UNKNOWN_TRANSPORT;
     }
@@ -394,7 +402,7 @@ void bs_classify_thread(struct bs_thread *thread, const struct bs_thread_people 
         thread->has_downgraded_unencrypted) {
         reasons |= BS_REASON_SMS_FALLBACK;
     }
-    if (thread->is_forced_sms) {
+    if (thread->apple.force_sms == BS_FLAG_TRUE) {
         reasons |= BS_REASON_FORCED_SMS;
     }
     if (thread->sms_attachment_count > 0) {

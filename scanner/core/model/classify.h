@@ -26,6 +26,7 @@ bool bs_classify_is_encrypted(enum bs_service service);
 struct bs_message_facts {
     enum bs_service service;
     struct bs_date date;
+    struct bs_message_key key; /* its place in the timeline; meaningful when date is known */
     bool is_from_me;
     bool was_downgraded;
     bool has_attachment; /* a message_attachment_join row or cache_has_attachments */
@@ -34,8 +35,9 @@ struct bs_message_facts {
 
 /* Adds a counted message to the accumulators of thread, whose kind is not known until every
  * membership is read: the message is tallied by bs_classify_message_transport as in a direct
- * thread, plain SMS apart so bs_classify_thread can make them MMS in a group. is_first_chat:
- * the first chat of the message (see bs_thread.sms_plain_first_chat_count). */
+ * thread, plain SMS apart so bs_classify_thread can make them MMS in a group; a dated one
+ * also joins the thread's timeline (timeline.h). is_first_chat: the first chat of the
+ * message (see bs_thread.sms_plain_first_chat_count). */
 void bs_classify_add_to_thread(struct bs_thread *thread, const struct bs_message_facts *message,
                                bool is_first_chat);
 

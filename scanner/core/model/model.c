@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/base/text.h"
+
 void bs_scan_result_clear(struct bs_scan_result *result)
 {
     if (result == NULL) {
@@ -30,6 +32,7 @@ void bs_scan_result_clear(struct bs_scan_result *result)
         free(thread->chat_identifier);
         free(thread->members);
         free(thread->name);
+        free(thread->timeline.months.rows);
     }
     free(result->threads);
     for (size_t i = 0; i < result->signal_count; i++) {
@@ -38,6 +41,8 @@ void bs_scan_result_clear(struct bs_scan_result *result)
     free(result->signal_rows);
     free(result->member_pairs);
     free(result->months.rows);
+    free(result->member_added);
+    free(result->first_received);
     memset(result, 0, sizeof(*result));
 }
 
@@ -105,9 +110,9 @@ const char *bs_reachability_name(enum bs_reachability reachability)
 const char *bs_reason_code(unsigned index)
 {
     static const char *const codes[BS_REASON_COUNT] = {
-        "mixed-platform-group", "unencrypted-group", "sms-thread",
-        "rcs-unverified",       "unknown-transport", "sms-fallback",
-        "forced-sms",           "mms-attachments",   "automated-sender"};
+        "mixed-platform-group", "unencrypted-group", "sms-thread",   "rcs-unverified",
+        "rcs-e2ee-advertised",  "unknown-transport", "sms-fallback", "forced-sms",
+        "mms-attachments",      "automated-sender"};
     return index < BS_REASON_COUNT ? codes[index] : "";
 }
 
@@ -142,4 +147,31 @@ uint64_t bs_thread_unencrypted(const struct bs_thread *thread)
 uint64_t bs_thread_messages(const struct bs_thread *thread)
 {
     return thread->counts[BS_TRANSPORT_IMESSAGE] + bs_thread_unencrypted(thread);
+}
+
+const char *bs_exposure_cause_name(enum bs_exposure_cause cause)
+{
+    switch (cause) {
+    case BS_CAUSE_NONE:
+        break;
+    case BS_CAUSE_MEMBER_ADDED:
+        return "member-added";
+    case BS_CAUSE_SINCE_START:
+        return "since-start";
+    case BS_CAUSE_FALLBACK:
+        return "fallback";
+    }
+    return "";
+}
+
+void bs_member_label(const struct bs_scan_result *result, const struct bs_member *member,
+                     struct bs_strbuf *out)
+{
+    const struct bs_person *person = &result->persons[member->person_index];
+    const char *id = result->handles[member->handle_index].id;
+    if (person->contact_name != NULL) {
+        bs_strbuf_appendf(out, "%s <%s>", person->contact_name, id);
+    } else {
+        bs_strbuf_append_str(out, id);
+    }
 }

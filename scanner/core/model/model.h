@@ -62,13 +62,14 @@ enum bs_reason {
     BS_REASON_UNENCRYPTED_GROUP = 1u << 1,
     BS_REASON_SMS_THREAD = 1u << 2,
     BS_REASON_RCS_UNVERIFIED = 1u << 3,
-    BS_REASON_UNKNOWN_TRANSPORT = 1u << 4,
-    BS_REASON_SMS_FALLBACK = 1u << 5,
-    BS_REASON_FORCED_SMS = 1u << 6,
-    BS_REASON_MMS_ATTACHMENTS = 1u << 7,
-    BS_REASON_AUTOMATED_SENDER = 1u << 8
+    BS_REASON_RCS_E2EE_ADVERTISED = 1u << 4,
+    BS_REASON_UNKNOWN_TRANSPORT = 1u << 5,
+    BS_REASON_SMS_FALLBACK = 1u << 6,
+    BS_REASON_FORCED_SMS = 1u << 7,
+    BS_REASON_MMS_ATTACHMENTS = 1u << 8,
+    BS_REASON_AUTOMATED_SENDER = 1u << 9
 };
-#define BS_REASON_COUNT 9
+#define BS_REASON_COUNT 10
 
 enum bs_reachability {
     BS_REACH_SMS_ONLY = 0,
@@ -89,6 +90,80 @@ enum bs_id_kind {
 struct bs_date {
     int64_t unix_seconds;
     bool is_known;
+};
+
+/* A dated message's place in its thread's timeline (SPEC 3.7): its date at full precision,
+ * then its ROWID. Compared by bs_message_key_compare (timeline.h). */
+struct bs_message_key {
+    int64_t unix_seconds;
+    int32_t nanoseconds; /* 0-999999999 */
+    int64_t rowid;
+};
+
+/* A yes/no fact that may be missing: Apple's chat evidence (SPEC 3.2). */
+enum bs_flag {
+    BS_FLAG_ABSENT = 0, /* no such key, or a value of another type: JSON null */
+    BS_FLAG_FALSE,
+    BS_FLAG_TRUE
+};
+
+/* chat.properties as found (SPEC 3.2). Evidence only, except force_sms (reason forced-sms). */
+struct bs_apple_evidence {
+    enum bs_flag hybrid; /* lastKnownHybridState: Messages' own mixed-platform verdict */
+    enum bs_flag supports_encryption; /* supportsEncryption: end-to-end encrypted RCS advertised */
+    enum bs_flag force_sms;           /* shouldForceToSMS */
+};
+
+/* Why a thread is exposed (SPEC 3.7), in the order the rule tries them. */
+enum bs_exposure_cause {
+    BS_CAUSE_NONE = 0,     /* no dated unencrypted message */
+    BS_CAUSE_MEMBER_ADDED, /* a member not on iMessage was added at or before it */
+    BS_CAUSE_SINCE_START,  /* no iMessage before the first unencrypted message */
+    BS_CAUSE_FALLBACK      /* on iMessage first, then SMS/MMS/RCS */
+};
+
+/* Counted messages of one calendar month (UTC), for the reports' charts. */
+struct bs_month_count {
+    int32_t month_key;    /* year * 12 + month - 1 */
+    uint64_t encrypted;   /* iMessage and satellite */
+    uint64_t unencrypted; /* SMS, MMS, RCS and other */
+};
+
+/* Counted messages per month (months.h): one row per month that has a message, so memory
+ * grows with months, never with messages. */
+struct bs_month_table {
+    struct bs_month_count *rows; /* owned; sorted by month_key */
+    size_t count;
+    size_t capacity;
+    size_t last_used;              /* the row of the previous message: dates mostly ascend */
+    struct bs_month_count undated; /* messages of unknown date (month_key 0) */
+    /* The month of the previous message as [from, until) in Unix seconds and its key, so
+     * that a message in the same month skips the calendar arithmetic. Empty when zeroed. */
+    int64_t cached_from;
+    int64_t cached_until;
+    int32_t cached_key;
+};
+
+/* A thread's exposure timeline (SPEC 3.7), over its counted messages with a known date
+ * (within --since). Accumulated message by message in ROWID order (timeline.h), which is
+ * exact while a thread's dates rise; when an unencrypted message comes earlier than an
+ * iMessage already seen, encrypted_before is recounted over that thread alone. */
+struct bs_thread_timeline {
+    bool has_unencrypted;
+    struct bs_message_key first_unencrypted; /* exposed_since */
+    bool has_encrypted;
+    struct bs_message_key last_encrypted; /* the latest iMessage seen so far */
+    uint64_t encrypted_dated;             /* dated iMessages seen so far */
+    uint64_t encrypted_before;            /* dated iMessages before first_unencrypted */
+    bool needs_recount;                   /* encrypted_before is not known exactly yet */
+    bool has_dated;
+    struct bs_message_key last_dated; /* ongoing: is the latest dated message unencrypted */
+    bool is_last_dated_unencrypted;
+    struct bs_month_table months; /* the thread's counted messages per month */
+
+    /* Derived once people are known (bs_timeline_decide). */
+    enum bs_exposure_cause cause;
+    size_t broken_by; /* index into the thread's members; SIZE_MAX: nobody (or no exposure) */
 };
 
 struct bs_handle {
@@ -123,12 +198,12 @@ struct bs_member {
 };
 
 struct bs_thread {
-    int64_t chat_id;       /* first: row_index.c looks rows up by it */
-    char *guid;            /* "" when absent */
-    char *display_name;    /* NULL when absent or empty */
-    char *chat_identifier; /* NULL when absent */
-    int64_t style;         /* 0 when absent */
-    bool is_forced_sms;    /* chat.properties shouldForceToSMS */
+    int64_t chat_id;                /* first: row_index.c looks rows up by it */
+    char *guid;                     /* "" when absent */
+    char *display_name;             /* NULL when absent or empty */
+    char *chat_identifier;          /* NULL when absent */
+    int64_t style;                  /* 0 when absent */
+    struct bs_apple_evidence apple; /* chat.properties */
 
     /* Accumulated by the scan (bs_classify_add_to_thread): each message's transport as in a
      * direct thread; sms_plain_* become sms or mms once the kind is known. */
@@ -145,6 +220,7 @@ struct bs_thread {
     /* Plain SMS counted here only for the first chat of each message, so the whole-source
      * counts can split them into sms/mms once kinds are known without double counting. */
     uint64_t sms_plain_first_chat_count;
+    struct bs_thread_timeline timeline;
 
     /* Derived (analysis.c: members and name; classify.c: the rest). */
     struct bs_member *members; /* owned; sorted by person_index */
@@ -181,28 +257,14 @@ struct bs_schema_notes {
     bool lacks_service_column;
     bool lacks_date_column;
     bool lacks_item_type_column;
+    bool lacks_group_events; /* no group_action_type or other_handle: no member-added cause */
 };
 
-/* Counted messages of one calendar month (UTC), for the reports' charts. */
-struct bs_month_count {
-    int32_t month_key;    /* year * 12 + month - 1 */
-    uint64_t encrypted;   /* iMessage and satellite */
-    uint64_t unencrypted; /* SMS, MMS, RCS and other */
-};
-
-/* Counted messages per month (months.h): one row per month that has a message, so memory
- * grows with months, never with messages. */
-struct bs_month_table {
-    struct bs_month_count *rows; /* owned; sorted by month_key */
-    size_t count;
-    size_t capacity;
-    size_t last_used;              /* the row of the previous message: dates mostly ascend */
-    struct bs_month_count undated; /* messages of unknown date (month_key 0) */
-    /* The month of the previous message as [from, until) in Unix seconds and its key, so
-     * that a message in the same month skips the calendar arithmetic. Empty when zeroed. */
-    int64_t cached_from;
-    int64_t cached_until;
-    int32_t cached_key;
+/* One timeline fact about a handle in a thread (bs_scan_result.member_added, first_received). */
+struct bs_thread_event {
+    uint32_t thread_index;
+    uint32_t handle_index;
+    struct bs_message_key key;
 };
 
 struct bs_scan_result {
@@ -229,6 +291,14 @@ struct bs_scan_result {
      * (thread index << 32 | handle index), unique. Owned; consumed by analysis.c. */
     uint64_t *member_pairs;
     size_t member_pair_count;
+
+    /* Raw timeline evidence from the pass, consumed by analysis.c (bs_timeline_decide):
+     * every dated "member added" group event (item_type 1, group_action_type 0), and per
+     * thread and sender handle the earliest dated unencrypted message received. Owned. */
+    struct bs_thread_event *member_added;
+    size_t member_added_count;
+    struct bs_thread_event *first_received;
+    size_t first_received_count;
 };
 
 /* Frees everything a result owns, and the struct's contents (not the struct). NULL-safe. */
@@ -252,6 +322,15 @@ const char *bs_person_name(const struct bs_scan_result *result, size_t person_in
 /* True when an earlier handle of the same person has the same id as handle_index (the same
  * number as an iMessage and an SMS handle): lists of a person's ids show it once. */
 bool bs_handle_repeats_id(const struct bs_scan_result *result, size_t handle_index);
+
+/* "member-added", "since-start", "fallback"; "" for BS_CAUSE_NONE. Static string. */
+const char *bs_exposure_cause_name(enum bs_exposure_cause cause);
+
+struct bs_strbuf;
+/* Appends a member as the reports write one (SPEC 4): "Name <id>", or the id alone when no
+ * contact name is known; id is the member's own handle in the thread. */
+void bs_member_label(const struct bs_scan_result *result, const struct bs_member *member,
+                     struct bs_strbuf *out);
 
 /* Unencrypted messages of a thread: sms + mms + rcs + other. */
 uint64_t bs_thread_unencrypted(const struct bs_thread *thread);

@@ -139,15 +139,8 @@ static void put_members(struct row_writer *row, const struct bs_scan_result *res
 {
     struct bs_strbuf members = {0};
     for (size_t i = 0; i < thread->member_count; i++) {
-        const struct bs_member *member = &thread->members[i];
-        const struct bs_person *person = &result->persons[member->person_index];
-        const char *id = result->handles[member->handle_index].id;
         bs_strbuf_append_str(&members, i == 0 ? "" : ";");
-        if (person->contact_name != NULL) {
-            bs_strbuf_appendf(&members, "%s <%s>", person->contact_name, id);
-        } else {
-            bs_strbuf_append_str(&members, id);
-        }
+        bs_member_label(result, &thread->members[i], &members);
     }
     if (members.failed) {
         row->out_of_memory = true;

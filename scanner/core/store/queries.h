@@ -16,6 +16,9 @@ extern const char bs_sql_message_chats[];
 extern const char bs_sql_message_recoverable_chats[];
 extern const char bs_sql_message_attachments[];
 extern const char bs_sql_message_max_rowid[];
+extern const char bs_sql_thread_messages[];
+extern const char bs_sql_thread_messages_recoverable[];
+extern const char bs_sql_thread_messages_recoverable_only[];
 
 /* The connection itself (sqlite_db.c). */
 extern const char bs_sql_connection_settings[];

@@ -51,6 +51,75 @@ enum bs_status bs_pair_set_add(struct bs_pair_set *set, uint64_t key, struct bs_
     return BS_OK;
 }
 
+/* Doubles the map's table (or makes its first), moving every key to its new slot. */
+static enum bs_status pair_map_grow(struct bs_pair_map *map, struct bs_error *err)
+{
+    size_t grown = map->capacity == 0 ? 1024 : map->capacity * 2;
+    uint64_t *slots = calloc(grown, sizeof(*slots));
+    uint32_t *indexes = calloc(grown, sizeof(*indexes));
+    if (slots == NULL || indexes == NULL) {
+        free(slots);
+        free(indexes);
+        return bs_error_set(err, BS_ERR_NOMEM, "out of memory for the timeline of threads");
+    }
+    for (size_t i = 0; i < map->capacity; i++) {
+        if (map->slots[i] != 0) {
+            size_t at = mix64(map->slots[i]) & (grown - 1);
+            while (slots[at] != 0) {
+                at = (at + 1) & (grown - 1);
+            }
+            slots[at] = map->slots[i];
+            indexes[at] = map->indexes[i];
+        }
+    }
+    free(map->slots);
+    free(map->indexes);
+    map->slots = slots;
+    map->indexes = indexes;
+    map->capacity = grown;
+    return BS_OK;
+}
+
+enum bs_status bs_pair_map_index(struct bs_pair_map *map, uint64_t key, size_t *index, bool *is_new,
+                                 struct bs_error *err)
+{
+    *is_new = false;
+    if ((map->count + 1) * 4 > map->capacity * 3) {
+        if (map->count >= BS_MAX_PARTICIPANT_PAIRS) {
+            return bs_error_set(err, BS_ERR_LIMIT, "more than %d thread memberships",
+                                BS_MAX_PARTICIPANT_PAIRS);
+        }
+        enum bs_status status = pair_map_grow(map, err);
+        if (status != BS_OK) {
+            return status;
+        }
+    }
+    uint64_t stored = key + 1;
+    size_t at = mix64(stored) & (map->capacity - 1);
+    while (map->slots[at] != 0) {
+        if (map->slots[at] == stored) {
+            *index = map->indexes[at];
+            return BS_OK;
+        }
+        at = (at + 1) & (map->capacity - 1);
+    }
+    map->slots[at] = stored;
+    map->indexes[at] = (uint32_t)map->count;
+    *index = map->count++;
+    *is_new = true;
+    return BS_OK;
+}
+
+void bs_pair_map_free(struct bs_pair_map *map)
+{
+    free(map->slots);
+    free(map->indexes);
+    map->slots = NULL;
+    map->indexes = NULL;
+    map->capacity = 0;
+    map->count = 0;
+}
+
 static int compare_u64(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a;

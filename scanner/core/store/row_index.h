@@ -7,6 +7,7 @@
 #ifndef BS_CORE_ROW_INDEX_H
 #define BS_CORE_ROW_INDEX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,6 +28,23 @@ enum bs_status bs_pair_set_add(struct bs_pair_set *set, uint64_t key, struct bs_
  * BS_ERR_NOMEM. The set is unchanged. */
 enum bs_status bs_pair_set_sorted(const struct bs_pair_set *set, uint64_t **out, size_t *count,
                                   struct bs_error *err);
+
+/* Open-addressing map of 64-bit keys (UINT64_MAX is not a valid key) to the order in which
+ * they were first added (0, 1, 2...): the index of the caller's own record for the key.
+ * Zero-initialise; free with bs_pair_map_free. */
+struct bs_pair_map {
+    uint64_t *slots;   /* key + 1, 0 = empty; owned */
+    uint32_t *indexes; /* per slot; owned */
+    size_t capacity;   /* power of two */
+    size_t count;
+};
+
+/* The index of key in *index; when key is new it gets the next index (the count before)
+ * and *is_new is set. BS_ERR_LIMIT past BS_MAX_PARTICIPANT_PAIRS keys, BS_ERR_NOMEM. */
+enum bs_status bs_pair_map_index(struct bs_pair_map *map, uint64_t key, size_t *index, bool *is_new,
+                                 struct bs_error *err);
+
+void bs_pair_map_free(struct bs_pair_map *map);
 
 /* ROWID -> array index without a search, when ROWIDs are compact (they are: SQLite assigns
  * them in order); a binary search otherwise. Each row of the indexed array starts with its

@@ -14,6 +14,7 @@
 #include "core/base/limits.h"
 #include "core/model/classify.h"
 #include "core/model/months.h"
+#include "core/model/timeline.h"
 #include "core/store/queries.h"
 #include "core/store/sms_tables.h"
 
@@ -123,7 +124,8 @@ enum message_flag {
     FLAG_IS_FROM_ME = 1 << 0,
     FLAG_WAS_DOWNGRADED = 1 << 1,
     FLAG_CACHE_HAS_ATTACHMENTS = 1 << 2,
-    FLAG_ICLOUD_SYNCED = 1 << 3
+    FLAG_ICLOUD_SYNCED = 1 << 3,
+    FLAG_MEMBER_ADDED = 1 << 4
 };
 
 /* One row of messages.sql: where the message belongs, and its facts for the rules. */
@@ -132,6 +134,7 @@ struct message_row {
     int64_t handle_id;
     int64_t item_type;
     int64_t other_handle;
+    bool is_member_added; /* a group event: other_handle was added */
     struct bs_message_facts facts;
 };
 
@@ -175,7 +178,8 @@ static void read_message_row(struct bs_sqlite_query *query, struct service_memo 
     message->rowid = bs_sqlite_query_int(query, COL_ROWID, &present);
     facts->service = memo_classify_service(memo, service, service_length);
     int64_t raw_date = bs_sqlite_query_int(query, COL_DATE, &present);
-    facts->date = bs_classify_date(raw_date, present);
+    facts->date.is_known = bs_message_key_make(raw_date, present, message->rowid, &facts->key);
+    facts->date.unix_seconds = facts->date.is_known ? facts->key.unix_seconds : 0;
     message->handle_id = int_column(query, COL_HANDLE_ID);
     message->other_handle = int_column(query, COL_OTHER_HANDLE);
     message->item_type = int_column(query, COL_ITEM_TYPE);
@@ -184,6 +188,106 @@ static void read_message_row(struct bs_sqlite_query *query, struct service_memo 
     facts->was_downgraded = (flags & FLAG_WAS_DOWNGRADED) != 0;
     facts->has_attachment = (flags & FLAG_CACHE_HAS_ATTACHMENTS) != 0;
     facts->is_icloud_synced = (flags & FLAG_ICLOUD_SYNCED) != 0;
+    message->is_member_added = message->item_type == 1 && (flags & FLAG_MEMBER_ADDED) != 0;
+}
+
+static bool is_in_window(const struct bs_scan_options *options, struct bs_date date)
+{
+    return !options->since.is_known ||
+           (date.is_known && date.unix_seconds >= options->since.unix_seconds);
+}
+
+static uint64_t pair_of(size_t thread_index, size_t handle_index)
+{
+    return (uint64_t)thread_index << 32 | (uint64_t)handle_index;
+}
+
+/* A dated "member added" event: kept for the member-added cause, whatever --since says
+ * (group events are membership facts, SPEC 3.7). */
+static enum bs_status note_member_added(struct bs_sms_pass *pass, const struct message_row *message,
+                                        const size_t *chats, size_t chat_count,
+                                        struct bs_error *err)
+{
+    size_t handle =
+        message->other_handle != 0 ? bs_sms_find_handle(pass, message->other_handle) : SIZE_MAX;
+    if (!message->is_member_added || !message->facts.date.is_known || handle == SIZE_MAX) {
+        return BS_OK;
+    }
+    struct bs_scan_result *result = pass->result;
+    for (size_t i = 0; i < chat_count; i++) {
+        void *items = result->member_added;
+        enum bs_status status =
+            bs_array_reserve(&items, &pass->member_added_capacity, result->member_added_count + 1,
+                             sizeof(struct bs_thread_event), BS_MAX_GROUP_EVENTS);
+        if (status != BS_OK) {
+            return bs_error_set(err, status, "more group membership events than limits allow (%d)",
+                                BS_MAX_GROUP_EVENTS);
+        }
+        result->member_added = items;
+        struct bs_thread_event *event = &result->member_added[result->member_added_count++];
+        event->thread_index = (uint32_t)chats[i];
+        event->handle_index = (uint32_t)handle;
+        event->key = message->facts.key;
+    }
+    return BS_OK;
+}
+
+/* A dated unencrypted message received from handle_id: per thread and sender, the earliest
+ * is a candidate for broken_by (SPEC 3.7). The owner's own messages carry the recipient's
+ * handle, so they never count. */
+static enum bs_status note_received(struct bs_sms_pass *pass, const struct message_row *message,
+                                    const size_t *chats, size_t chat_count, struct bs_error *err)
+{
+    const struct bs_message_facts *facts = &message->facts;
+    if (facts->is_from_me || message->handle_id == 0 || !facts->date.is_known ||
+        bs_classify_is_encrypted(facts->service)) {
+        return BS_OK;
+    }
+    size_t handle = bs_sms_find_handle(pass, message->handle_id);
+    struct bs_scan_result *result = pass->result;
+    for (size_t i = 0; i < chat_count && handle != SIZE_MAX; i++) {
+        size_t row = 0;
+        bool is_new = false;
+        enum bs_status status = bs_pair_map_index(&pass->first_received_rows,
+                                                  pair_of(chats[i], handle), &row, &is_new, err);
+        if (status == BS_OK && is_new) {
+            void *items = result->first_received;
+            status = bs_array_reserve(&items, &pass->first_received_capacity, row + 1,
+                                      sizeof(struct bs_thread_event), BS_MAX_PARTICIPANT_PAIRS);
+            if (status != BS_OK) {
+                return bs_error_set(err, status, "out of memory for the timeline of threads");
+            }
+            result->first_received = items;
+            result->first_received_count = row + 1;
+            struct bs_thread_event *event = &result->first_received[row];
+            event->thread_index = (uint32_t)chats[i];
+            event->handle_index = (uint32_t)handle;
+            event->key = facts->key;
+        } else if (status == BS_OK &&
+                   bs_message_key_compare(&facts->key, &result->first_received[row].key) < 0) {
+            result->first_received[row].key = facts->key;
+        } else if (status != BS_OK) {
+            return status;
+        }
+    }
+    return BS_OK;
+}
+
+/* Counts a message in its thread's months, within the budget of all threads' month rows. */
+static enum bs_status add_thread_month(struct bs_sms_pass *pass, struct bs_thread *thread,
+                                       const struct bs_message_facts *facts, struct bs_error *err)
+{
+    struct bs_month_table *months = &thread->timeline.months;
+    size_t before = months->count;
+    enum bs_status status =
+        bs_months_add(months, facts->date, bs_classify_is_encrypted(facts->service), err);
+    if (status == BS_OK && months->count > before &&
+        ++pass->thread_month_rows > BS_MAX_THREAD_MONTHS) {
+        status = bs_error_set(err, BS_ERR_LIMIT,
+                              "messages in more than %d distinct thread-months: dates look forged",
+                              BS_MAX_THREAD_MONTHS);
+    }
+    return status;
 }
 
 static enum bs_status note_handle_evidence(struct bs_sms_pass *pass,
@@ -232,6 +336,10 @@ static void note_missing_columns(struct bs_sms_pass *pass, bool has_attachment_j
         !has_attachment_join &&
         !bs_sqlite_db_has_column(pass->db, "message", "cache_has_attachments");
     notes->lacks_chat_message_join = !bs_sqlite_db_has_table(pass->db, "chat_message_join");
+    notes->lacks_group_events =
+        !bs_sqlite_db_has_column(pass->db, "message", "group_action_type") ||
+        !bs_sqlite_db_has_column(pass->db, "message", "other_handle") ||
+        notes->lacks_item_type_column;
 }
 
 static enum bs_status read_messages(struct bs_sms_pass *pass, struct bs_error *err)
@@ -297,18 +405,23 @@ static enum bs_status read_messages(struct bs_sms_pass *pass, struct bs_error *e
                 status = bs_sms_add_member(pass, chats[i], message.other_handle, err);
             }
         }
+        if (status == BS_OK) {
+            status = note_member_added(pass, &message, chats, chat_count, err);
+        }
         bool is_counted = message.item_type == 0;
-        bool is_in_window = !options->since.is_known ||
-                            (message.facts.date.is_known &&
-                             message.facts.date.unix_seconds >= options->since.unix_seconds);
-        if (status != BS_OK || !is_counted || !is_in_window) {
+        if (status != BS_OK || !is_counted || !is_in_window(options, message.facts.date)) {
             continue;
         }
         bs_classify_add_to_totals(result, &message.facts, chat_count == 0);
         status = bs_months_add(&result->months, message.facts.date,
                                bs_classify_is_encrypted(message.facts.service), err);
-        for (size_t i = 0; i < chat_count; i++) {
-            bs_classify_add_to_thread(&result->threads[chats[i]], &message.facts, i == 0);
+        for (size_t i = 0; i < chat_count && status == BS_OK; i++) {
+            struct bs_thread *thread = &result->threads[chats[i]];
+            bs_classify_add_to_thread(thread, &message.facts, i == 0);
+            status = add_thread_month(pass, thread, &message.facts, err);
+        }
+        if (status == BS_OK) {
+            status = note_received(pass, &message, chats, chat_count, err);
         }
     }
     if (status != BS_OK) {
@@ -318,6 +431,72 @@ static enum bs_status read_messages(struct bs_sms_pass *pass, struct bs_error *e
     bs_sqlite_query_free(chats_cursor.query);
     bs_sqlite_query_free(recoverable_cursor.query);
     bs_sqlite_query_free(attachments_cursor.query);
+    return status;
+}
+
+/* Recounts encrypted_before over one thread's messages (timeline.h): the rare thread whose
+ * first unencrypted message came, in ROWID order, after an iMessage dated later. The same
+ * rules as the pass decide what counts: counted (item_type 0), dated, within --since. */
+static enum bs_status recount_thread(struct bs_sms_pass *pass, struct bs_sqlite_query *query,
+                                     struct bs_thread *thread, struct bs_error *err)
+{
+    bs_sqlite_query_rewind(query);
+    enum bs_status status = bs_sqlite_query_bind_int(query, 1, thread->chat_id, err);
+    bs_timeline_recount_begin(&thread->timeline);
+    struct service_memo memo = {.length = SIZE_MAX};
+    while (status == BS_OK) {
+        bool has_row = false;
+        status = bs_sqlite_query_step(query, &has_row, err);
+        if (status != BS_OK || !has_row) {
+            break;
+        }
+        bool present = false;
+        int64_t rowid = bs_sqlite_query_int(query, 0, &present);
+        size_t length = 0;
+        const char *service = bs_sqlite_query_text(query, 1, &length);
+        int64_t raw_date = bs_sqlite_query_int(query, 2, &present);
+        struct bs_message_key key;
+        bool is_dated = bs_message_key_make(raw_date, present, rowid, &key);
+        struct bs_date date = {is_dated ? key.unix_seconds : 0, is_dated};
+        if (int_column(query, 3) == 0 && is_dated && is_in_window(pass->options, date)) {
+            enum bs_service kind = memo_classify_service(&memo, service, length);
+            bs_timeline_recount_add(&thread->timeline, &key, bs_classify_is_encrypted(kind));
+        }
+    }
+    return status;
+}
+
+/* The query of a thread's messages for the join tables this database has. */
+static const char *recount_query(struct bs_sqlite_db *db)
+{
+    bool has_joins = bs_sqlite_db_has_table(db, "chat_message_join");
+    if (!bs_sqlite_db_has_table(db, "chat_recoverable_message_join")) {
+        return bs_sql_thread_messages;
+    }
+    return has_joins ? bs_sql_thread_messages_recoverable : bs_sql_thread_messages_recoverable_only;
+}
+
+static enum bs_status recount_timelines(struct bs_sms_pass *pass, struct bs_error *err)
+{
+    struct bs_scan_result *result = pass->result;
+    struct bs_sqlite_query *query = NULL;
+    enum bs_status status = BS_OK;
+    for (size_t t = 0; t < result->thread_count && status == BS_OK; t++) {
+        struct bs_thread *thread = &result->threads[t];
+        if (!thread->timeline.needs_recount) {
+            continue;
+        }
+        if (query == NULL) {
+            status = bs_sms_prepare(pass, recount_query(pass->db), "message", &query, err);
+        }
+        if (status == BS_OK) {
+            status = recount_thread(pass, query, thread, err);
+        }
+    }
+    bs_sqlite_query_free(query);
+    if (status != BS_OK) {
+        bs_error_prefix(err, "recounting a thread's timeline");
+    }
     return status;
 }
 
@@ -334,6 +513,9 @@ enum bs_status bs_sms_store_read(struct bs_sqlite_db *db, const struct bs_scan_o
     status = bs_sms_read_tables(&pass, err);
     if (status == BS_OK) {
         status = read_messages(&pass, err);
+    }
+    if (status == BS_OK) {
+        status = recount_timelines(&pass, err);
     }
     if (status == BS_OK) {
         status = take_pairs(&pass, err);

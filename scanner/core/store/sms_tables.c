@@ -105,25 +105,46 @@ static enum bs_status read_handles(struct bs_sms_pass *pass, struct bs_error *er
     return status;
 }
 
-/* chat.properties is a binary plist; shouldForceToSMS = true means the owner forced SMS.
- * A properties blob that does not parse is ignored: it only adds a reason. */
-static bool is_forced_sms(struct bs_sqlite_query *query, int column)
+/* One key of chat.properties as SPEC 3.2 reads it: a boolean, or an integer where non-zero is
+ * true; absent, or of any other type, is BS_FLAG_ABSENT. */
+static enum bs_flag apple_flag(const struct bs_plist_value *root, const char *key)
 {
+    const struct bs_plist_value *value = bs_plist_dict_get(root, key);
+    bool flag = false;
+    int64_t number = 0;
+    uint64_t large = 0;
+    if (bs_plist_get_bool(value, &flag)) {
+        return flag ? BS_FLAG_TRUE : BS_FLAG_FALSE;
+    }
+    if (bs_plist_get_int(value, &number)) {
+        return number != 0 ? BS_FLAG_TRUE : BS_FLAG_FALSE;
+    }
+    if (bs_plist_get_uint(value, &large)) {
+        return BS_FLAG_TRUE; /* an unsigned integer past 2^63 is non-zero */
+    }
+    return BS_FLAG_ABSENT;
+}
+
+/* chat.properties is a binary plist holding Apple's own evidence about the chat (SPEC 3.2).
+ * A blob that does not parse, or whose root is not a dictionary, reads as all absent: it is
+ * evidence, never a reason to fail the scan. */
+static struct bs_apple_evidence read_apple_evidence(struct bs_sqlite_query *query, int column)
+{
+    struct bs_apple_evidence evidence = {BS_FLAG_ABSENT, BS_FLAG_ABSENT, BS_FLAG_ABSENT};
     size_t length = 0;
     const char *bytes = bs_sqlite_query_text(query, column, &length);
     if (bytes == NULL || length == 0) {
-        return false;
+        return evidence;
     }
     struct bs_plist *plist = NULL;
-    bool forced = false;
     if (bs_plist_parse(bytes, length, &plist, NULL) == BS_OK) {
-        const struct bs_plist_value *value =
-            bs_plist_dict_get(bs_plist_root(plist), "shouldForceToSMS");
-        bool flag = false;
-        forced = value != NULL && bs_plist_get_bool(value, &flag) && flag;
+        const struct bs_plist_value *root = bs_plist_root(plist);
+        evidence.hybrid = apple_flag(root, "lastKnownHybridState");
+        evidence.supports_encryption = apple_flag(root, "supportsEncryption");
+        evidence.force_sms = apple_flag(root, "shouldForceToSMS");
     }
     bs_plist_free(plist);
-    return forced;
+    return evidence;
 }
 
 static enum bs_status read_chats(struct bs_sms_pass *pass, struct bs_error *err)
@@ -159,7 +180,7 @@ static enum bs_status read_chats(struct bs_sms_pass *pass, struct bs_error *err)
         thread->style = bs_sqlite_query_int(query, 2, &present);
         thread->display_name = copy_text(query, 3, &failed);
         thread->chat_identifier = copy_text(query, 4, &failed);
-        thread->is_forced_sms = is_forced_sms(query, 5);
+        thread->apple = read_apple_evidence(query, 5);
         if (thread->guid == NULL && !failed) {
             thread->guid = bs_strdup("");
             failed = thread->guid == NULL;
@@ -267,4 +288,5 @@ void bs_sms_pass_free(struct bs_sms_pass *pass)
     free(pass->thread_index.slots);
     free(pass->handle_index.slots);
     free(pass->last_member);
+    bs_pair_map_free(&pass->first_received_rows);
 }

@@ -28,6 +28,12 @@ struct bs_sms_pass {
     size_t *last_member;
     size_t handle_capacity;
     size_t thread_capacity;
+    /* The timeline's raw evidence (model.h bs_scan_result.member_added, first_received):
+     * (thread index << 32 | handle index) -> the row of first_received for that pair. */
+    struct bs_pair_map first_received_rows;
+    size_t first_received_capacity;
+    size_t member_added_capacity;
+    size_t thread_month_rows; /* month rows of every thread's timeline, BS_MAX_THREAD_MONTHS */
 };
 
 /* Prepares one of our embedded queries against table, its "$column"s resolved by

@@ -551,6 +551,17 @@ enum bs_status bs_sqlite_query_bind_text(struct bs_sqlite_query *query, int inde
         err);
 }
 
+enum bs_status bs_sqlite_query_bind_int(struct bs_sqlite_query *query, int index, int64_t value,
+                                        struct bs_error *err)
+{
+    return bind_result(sqlite3_bind_int64(query->statement, index, value), err);
+}
+
+void bs_sqlite_query_rewind(struct bs_sqlite_query *query)
+{
+    sqlite3_reset(query->statement); /* its error, if any, was the last step's: already seen */
+}
+
 enum bs_status bs_sqlite_query_step(struct bs_sqlite_query *query, bool *has_row,
                                     struct bs_error *err)
 {

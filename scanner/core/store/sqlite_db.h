@@ -136,6 +136,13 @@ enum bs_status bs_sqlite_query_prepare_columns(struct bs_sqlite_db *db, const ch
 enum bs_status bs_sqlite_query_bind_text(struct bs_sqlite_query *query, int index, const char *text,
                                          size_t length, struct bs_error *err);
 
+/* Binds an integer to parameter index, as bs_sqlite_query_bind_text. */
+enum bs_status bs_sqlite_query_bind_int(struct bs_sqlite_query *query, int index, int64_t value,
+                                        struct bs_error *err);
+
+/* Makes a query ready to run again from its first row, keeping its bindings (to be rebound). */
+void bs_sqlite_query_rewind(struct bs_sqlite_query *query);
+
 /* Steps to the next row: *has_row false at the end. BS_ERR_FORMAT on a corrupt database,
  * BS_ERR_INTERRUPTED when the interrupt flag was raised. */
 enum bs_status bs_sqlite_query_step(struct bs_sqlite_query *query, bool *has_row,
