@@ -56,7 +56,8 @@ def thread_row(thread):
         str(thread["messages"]), str(thread["imessage"]), str(thread["sms"]),
         str(thread["mms"]), str(thread["rcs"]), str(thread["other"]),
         date_cell(thread["first_message"]), date_cell(thread["last_message"]),
-        date_cell(thread["last_unencrypted"]),
+        date_cell(thread["last_unencrypted"]), date_cell(thread["exposed_since"]),
+        thread["exposure_cause"] or "", report_lib.csv_cell(thread["broken_by"] or ""),
     ]
 
 
@@ -153,6 +154,37 @@ def check_against_database(name, report, fixtures):
         shutil.rmtree(folder)
 
 
+def check_timeline(name, thread):
+    """SPEC 3.7 invariants of one thread's timeline fields."""
+    what = "%s: chat %s timeline" % (name, thread["chat_id"])
+    since = thread["exposed_since"]
+    unencrypted = thread["messages"] - thread["imessage"]
+    check((since is None) == (thread["exposure_cause"] is None) ==
+          (thread["encrypted_before"] is None), what + ": empty fields disagree")
+    check(since is None or unencrypted > 0, what + ": exposed without unencrypted messages")
+    check(thread["broken_by"] is None or since is not None, what + ": broken_by without exposure")
+    months = thread["months"]
+    check([m["month"] for m in months] == sorted(set(m["month"] for m in months)),
+          what + ": months not ascending and unique")
+    check(sum(m["encrypted"] for m in months) <= thread["imessage"] and
+          sum(m["unencrypted"] for m in months) <= unencrypted, what + ": months exceed counts")
+    if since is not None:
+        check(thread["encrypted_before"] <= thread["imessage"], what + ": encrypted_before")
+        check(since >= (thread["first_message"] or since) and
+              since <= (thread["last_unencrypted"] or since), what + ": exposed_since out of range")
+        month = [m for m in months if m["month"] == since[:7]]
+        check(month and month[0]["unencrypted"] > 0, what + ": its month has no unencrypted message")
+        check(thread["exposure_cause"] != "since-start" or thread["encrypted_before"] == 0,
+              what + ": since-start after iMessages")
+        check(thread["exposure_cause"] != "fallback" or thread["encrypted_before"] > 0,
+              what + ": fallback without iMessages before")
+        check(thread["exposure_cause"] != "member-added" or thread["kind"] == "group",
+              what + ": member-added in a direct thread")
+    check(not thread["ongoing"] or since is not None, what + ": ongoing without exposure")
+    check(not thread["ongoing"] or thread["last_unencrypted"] == thread["last_message"],
+          what + ": ongoing, yet the last message is not unencrypted")
+
+
 def check_counts(name, report):
     counts = report["counts"]
     transports = sum(counts[t] for t in ("imessage", "sms", "mms", "rcs", "other"))
@@ -171,6 +203,8 @@ def check_counts(name, report):
     check(months == sorted(set(months)), "%s: months not ascending and unique" % name)
     check(sum(counts["risk"].values()) == counts["threads"] == len(report["threads"]),
           "%s: threads by risk do not add up" % name)
+    for thread in report["threads"]:
+        check_timeline(name, thread)
     in_threads = sum(t["messages"] for t in report["threads"])
     check(in_threads + report["orphans"]["messages"] >= counts["messages"],
           "%s: threads and orphans hold fewer messages than counted" % name)

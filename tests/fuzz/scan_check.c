@@ -459,7 +459,7 @@ void fuzz_check_outputs(const struct bs_scan_report *report)
             listed += all == 1 || result->threads[t].risk != BS_RISK_NONE ? 1 : 0;
         }
         if (status == BS_OK) {
-            check_csv(text, size, bs_report_csv_threads_header, 19, listed);
+            check_csv(text, size, bs_report_csv_threads_header, 22, listed);
         }
         free(text);
     }

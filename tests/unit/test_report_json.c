@@ -54,7 +54,7 @@ static void test_write(void)
     CHECK_INT_EQ(bs_report_model_build(&report.result, &report.backup, &model, &err), BS_OK);
     CHECK_INT_EQ(bs_report_json_write(&report, &model, &context, out, &err), BS_OK);
     fclose(out);
-    CHECK(strncmp(text, "{\n  \"format_version\": 1,", 24) == 0);
+    CHECK(strncmp(text, "{\n  \"format_version\": 2,", 24) == 0);
     CHECK(strstr(text, "\"name\": \"Ok \\\\xC3( \\\"q\\\"\"") != NULL);
     CHECK(strstr(text, "\"reasons\": [\"sms-thread\"]") != NULL);
     CHECK(strstr(text, "\"device\": null") != NULL);

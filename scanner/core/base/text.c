@@ -329,3 +329,18 @@ void bs_strbuf_append_utf8(struct bs_strbuf *buf, const char *text)
         }
     }
 }
+
+void bs_strbuf_append_clipped(struct bs_strbuf *buf, const char *text, size_t max_bytes)
+{
+    size_t length = strlen(text);
+    if (length <= max_bytes) {
+        bs_strbuf_append(buf, text, length);
+        return;
+    }
+    length = max_bytes;
+    while (length > 0 && ((unsigned char)text[length] & 0xC0) == 0x80) {
+        length--; /* back to the start of a UTF-8 sequence */
+    }
+    bs_strbuf_append(buf, text, length);
+    bs_strbuf_append_str(buf, "...");
+}

@@ -36,6 +36,9 @@ void bs_strbuf_append_safe(struct bs_strbuf *buf, const char *text);
  * sequence becomes "\xHH" as above; everything else, control characters included, is copied
  * as it is. For formats that escape controls themselves (JSON). NULL appends nothing. */
 void bs_strbuf_append_utf8(struct bs_strbuf *buf, const char *text);
+/* Appends the first max_bytes of text (cut back to the start of a UTF-8 sequence) and "...",
+ * or all of text when it fits. No escaping: the caller escapes the result for its medium. */
+void bs_strbuf_append_clipped(struct bs_strbuf *buf, const char *text, size_t max_bytes);
 /* value with thousands separators, 1234567 as "1,234,567", into out; returns out. */
 #define BS_COUNT_TEXT_BYTES 32
 const char *bs_format_count(uint64_t value, char out[BS_COUNT_TEXT_BYTES]);

@@ -175,3 +175,9 @@ void bs_member_label(const struct bs_scan_result *result, const struct bs_member
         bs_strbuf_append_str(out, id);
     }
 }
+
+const struct bs_member *bs_thread_broken_by(const struct bs_thread *thread)
+{
+    size_t index = thread->timeline.broken_by;
+    return index < thread->member_count ? &thread->members[index] : NULL;
+}

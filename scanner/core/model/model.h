@@ -163,7 +163,7 @@ struct bs_thread_timeline {
 
     /* Derived once people are known (bs_timeline_decide). */
     enum bs_exposure_cause cause;
-    size_t broken_by; /* index into the thread's members; SIZE_MAX: nobody (or no exposure) */
+    size_t broken_by; /* index into the thread's members; SIZE_MAX: nobody (bs_thread_broken_by) */
 };
 
 struct bs_handle {
@@ -322,6 +322,10 @@ const char *bs_person_name(const struct bs_scan_result *result, size_t person_in
 /* True when an earlier handle of the same person has the same id as handle_index (the same
  * number as an iMessage and an SMS handle): lists of a person's ids show it once. */
 bool bs_handle_repeats_id(const struct bs_scan_result *result, size_t handle_index);
+
+/* The member who broke the thread's encryption (SPEC 3.7 broken_by), or NULL: nobody, or
+ * a thread whose timeline was never decided (a zeroed one). */
+const struct bs_member *bs_thread_broken_by(const struct bs_thread *thread);
 
 /* "member-added", "since-start", "fallback"; "" for BS_CAUSE_NONE. Static string. */
 const char *bs_exposure_cause_name(enum bs_exposure_cause cause);

@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "core/base/text.h"
+#include "core/model/classify.h"
 #include "core/model/signal_plan.h"
+#include "core/model/timeline.h"
 
 /* Threads in report order: risk desc, last_unencrypted desc (unknown last), chat_id asc. */
 static int compare_threads(const struct bs_thread *x, const struct bs_thread *y)
@@ -183,6 +185,31 @@ static void thread_advice(struct bs_report_model *model)
                    orphans == 1 ? " belongs" : "s belong");
 }
 
+/* RCS that Apple advertises as end-to-end encrypted (SPEC 3.4 rcs-e2ee-advertised): the
+ * report says plainly why its messages still count as unencrypted. */
+static void rcs_advice(const struct bs_scan_result *result, struct bs_report_model *model)
+{
+    uint64_t advertised = 0;
+    for (size_t i = 0; i < result->thread_count; i++) {
+        advertised += (result->threads[i].reasons & BS_REASON_RCS_E2EE_ADVERTISED) != 0;
+    }
+    if (advertised == 0) {
+        return;
+    }
+    bool one = advertised == 1;
+    struct bs_advice *advice = add_advice(
+        model, BS_ADVICE_RCS_E2EE, advertised,
+        one ? "advertises end-to-end encrypted RCS (iOS 26.5 and later), yet its RCS messages "
+              "still count as unencrypted: nothing in the database shows that a given message "
+              "was encrypted"
+            : "advertise end-to-end encrypted RCS (iOS 26.5 and later), yet their RCS messages "
+              "still count as unencrypted: nothing in the database shows that a given message "
+              "was encrypted",
+        "prefer Signal for anything sensitive in them.");
+    (void)snprintf(advice->lead, sizeof(advice->lead), "%llu thread%s",
+                   (unsigned long long)advertised, one ? "" : "s");
+}
+
 static bool has_finding(const struct bs_backup_facts *facts, enum bs_finding_code code)
 {
     for (size_t i = 0; i < facts->finding_count; i++) {
@@ -251,6 +278,8 @@ static void list_notes(const struct bs_scan_result *result, struct bs_report_mod
         {n->lacks_date_column, "no message.date column: dates are unknown"},
         {n->lacks_item_type_column && n->lacks_service_column,
          "no message.item_type column: every row counts as a message"},
+        {n->lacks_group_events && !n->lacks_chat_table,
+         "no group events (group_action_type): the timeline cannot see who was added"},
     };
     for (size_t i = 0; i < BS_MAX_NOTES; i++) {
         if (all[i].applies) {
@@ -275,6 +304,7 @@ enum bs_status bs_report_model_build(const struct bs_scan_result *result,
         return bs_error_set(err, status, "out of memory building the report");
     }
     thread_advice(model);
+    rcs_advice(result, model);
     at_rest_advice(facts, model);
     list_notes(result, model);
     if (facts != NULL && facts->is_backup) {
@@ -304,9 +334,9 @@ void bs_report_model_clear(struct bs_report_model *model)
 const char *bs_advice_code_name(enum bs_advice_code code)
 {
     static const char *const names[BS_ADVICE_CODE_COUNT] = {
-        "critical-groups", "high-groups",       "direct-threads", "automated-senders",
-        "all-encrypted",   "orphans-only",      "encrypt-backup", "icloud-adp",
-        "check-adp",       "backup-incomplete", "at-rest"};
+        "critical-groups", "high-groups",  "direct-threads",      "automated-senders",
+        "all-encrypted",   "orphans-only", "rcs-e2ee-advertised", "encrypt-backup",
+        "icloud-adp",      "check-adp",    "backup-incomplete",   "at-rest"};
     return (unsigned)code < BS_ADVICE_CODE_COUNT ? names[code] : "";
 }
 
@@ -315,4 +345,92 @@ void bs_advice_sentence(const struct bs_advice *advice, char *out, size_t size)
     (void)snprintf(out, size, "%s%s%s%s%s", advice->lead, advice->lead[0] != '\0' ? " " : "",
                    advice->body, advice->action != NULL ? ": " : "",
                    advice->action != NULL ? advice->action : "");
+}
+
+/* The day of a date (YYYY-MM-DD) appended to out. */
+static void append_day(struct bs_strbuf *out, struct bs_date date)
+{
+    char text[21];
+    bs_date_format(date, text);
+    bs_strbuf_append(out, text, text[0] != '\0' ? 10 : 0);
+}
+
+static void append_member(const struct bs_scan_result *result, const struct bs_member *member,
+                          size_t max_bytes, struct bs_strbuf *out)
+{
+    struct bs_strbuf label = {0};
+    bs_member_label(result, member, &label);
+    bs_strbuf_append_clipped(out, bs_strbuf_str(&label), max_bytes);
+    out->failed = out->failed || label.failed;
+    bs_strbuf_free(&label);
+}
+
+void bs_report_exposure_story(const struct bs_scan_result *result, const struct bs_thread *thread,
+                              size_t max_name_bytes, struct bs_strbuf *out)
+{
+    const struct bs_thread_timeline *timeline = &thread->timeline;
+    if (bs_thread_unencrypted(thread) == 0) {
+        return;
+    }
+    struct bs_date since = bs_timeline_exposed_since(timeline);
+    const struct bs_member *by = bs_thread_broken_by(thread);
+    switch (timeline->cause) {
+    case BS_CAUSE_NONE:
+        bs_strbuf_append_str(out, "Its unencrypted messages have no date: the timeline cannot "
+                                  "say since when.");
+        break;
+    case BS_CAUSE_MEMBER_ADDED:
+        bs_strbuf_append_str(out, "Unencrypted since ");
+        append_day(out, since);
+        bs_strbuf_append_str(out, ", when ");
+        if (by != NULL) {
+            append_member(result, by, max_name_bytes, out);
+        }
+        bs_strbuf_append_str(out, by != NULL ? " was added" : "a member not on iMessage was added");
+        break;
+    case BS_CAUSE_SINCE_START:
+        bs_strbuf_append_str(out, "Unencrypted since its first message, on ");
+        append_day(out, since);
+        if (by != NULL) {
+            bs_strbuf_append_str(out, ": ");
+            append_member(result, by, max_name_bytes, out);
+            bs_strbuf_append_str(out, " is not on iMessage");
+        }
+        break;
+    case BS_CAUSE_FALLBACK:
+        bs_strbuf_append_str(out, "Unencrypted since ");
+        append_day(out, since);
+        bs_strbuf_append_str(out, ": fell back from iMessage after ");
+        bs_strbuf_append_counted(out, timeline->encrypted_before, "encrypted message",
+                                 "encrypted messages");
+        if (by != NULL) {
+            bs_strbuf_append_str(out, "; first unencrypted message from ");
+            append_member(result, by, max_name_bytes, out);
+        }
+        break;
+    }
+    if (timeline->cause != BS_CAUSE_NONE) {
+        bs_strbuf_append_str(out, bs_timeline_is_ongoing(timeline)
+                                      ? "; still going on."
+                                      : "; the latest message went over iMessage again.");
+    }
+    bool is_risky_group = thread->risk == BS_RISK_CRITICAL || thread->risk == BS_RISK_HIGH;
+    if (is_risky_group && thread->apple.hybrid == BS_FLAG_TRUE) {
+        bs_strbuf_append_str(out, " Messages itself marks this group as mixed-platform.");
+    }
+}
+
+const char *bs_report_exposure_label(enum bs_exposure_cause cause)
+{
+    switch (cause) {
+    case BS_CAUSE_NONE:
+        break;
+    case BS_CAUSE_MEMBER_ADDED:
+        return "member added";
+    case BS_CAUSE_SINCE_START:
+        return "first message";
+    case BS_CAUSE_FALLBACK:
+        return "fell back";
+    }
+    return "";
 }

@@ -28,6 +28,7 @@ enum bs_advice_code {
     BS_ADVICE_AUTOMATED_SENDERS,   /* low: nobody to move, prefer an authenticator app */
     BS_ADVICE_ALL_ENCRYPTED,       /* no unencrypted message at all */
     BS_ADVICE_ORPHANS_ONLY,        /* no thread at risk, but unencrypted orphans */
+    BS_ADVICE_RCS_E2EE,            /* RCS advertised as encrypted still counts as unencrypted */
     BS_ADVICE_ENCRYPT_BACKUP,      /* an unencrypted backup: turn on Encrypt local backup */
     BS_ADVICE_ICLOUD_ADP,          /* messages in iCloud: turn on ADP or turn those off */
     BS_ADVICE_CHECK_ADP,           /* a backup cannot show ADP: check it */
@@ -51,7 +52,7 @@ struct bs_advice {
 /* At most one item per code. */
 #define BS_MAX_ADVICE BS_ADVICE_CODE_COUNT
 /* At most one note per missing part of the database (model.h bs_schema_notes). */
-#define BS_MAX_NOTES 8
+#define BS_MAX_NOTES 9
 
 struct bs_report_model {
     /* Whole-source counts. */
@@ -109,5 +110,20 @@ const char *bs_advice_code_name(enum bs_advice_code code);
  * NUL-terminated; cut when too small): what the HTML and JSON say, and the summary says
  * with the names added. */
 void bs_advice_sentence(const struct bs_advice *advice, char *out, size_t size);
+
+struct bs_strbuf;
+
+/* The exposure story of a thread (SPEC 3.7) as one or two sentences, appended to out: since
+ * when it is unencrypted, why, who broke it, whether it is still going on, and Apple's own
+ * mixed-platform verdict (SPEC 3.2) on a critical or high group. Names come from result (so
+ * pseudonyms after --redact), each "Name <id>" cut to max_name_bytes; every writer shows this
+ * text, escaped its own way. Nothing is
+ * appended for a thread with no unencrypted message. */
+void bs_report_exposure_story(const struct bs_scan_result *result, const struct bs_thread *thread,
+                              size_t max_name_bytes, struct bs_strbuf *out);
+
+/* The label of the exposure point on a timeline chart: "member added", "first message",
+ * "fell back"; "" for BS_CAUSE_NONE. Static string. */
+const char *bs_report_exposure_label(enum bs_exposure_cause cause);
 
 #endif

@@ -5,8 +5,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "core/model/classify.h"
 #include "core/model/months.h"
+#include "core/model/timeline.h"
 
 /* Bars at most in the monthly chart: beyond this, months are grouped by quarter or year. */
 #define MAX_CHART_BARS 72
@@ -52,16 +55,21 @@ static void bucket_label(char *out, size_t size, int32_t first_key, int32_t mont
     }
 }
 
-void bs_html_month_chart(struct bs_html_page *page, const struct bs_scan_result *result)
+/* A table's months as at most MAX_CHART_BARS bars of 1, 3, 12 or more months. */
+struct month_bars {
+    struct bar *bars; /* owned */
+    size_t count;
+    int32_t bucket; /* months per bar */
+    int32_t start;  /* month key of the first bar */
+    uint64_t max;   /* the tallest bar */
+};
+
+/* False when out of memory (or the table is empty). */
+static bool month_bars_build(const struct bs_month_table *table, struct month_bars *out)
 {
-    const struct bs_month_table *table = &result->months;
-    bs_html_put(page,
-                "<section id=\"months\">\n<h2>Encrypted and unencrypted messages over time</h2>\n");
+    memset(out, 0, sizeof(*out));
     if (table->count == 0) {
-        bs_html_put(
-            page, "<p class=\"muted\">No message has a date, so there is nothing to chart.</p>\n");
-        bs_html_put(page, "</section>\n");
-        return;
+        return false;
     }
     int32_t first = table->rows[0].month_key;
     int32_t last = table->rows[table->count - 1].month_key;
@@ -77,10 +85,8 @@ void bs_html_month_chart(struct bs_html_page *page, const struct bs_scan_result 
     size_t bar_count = (size_t)((last - start) / bucket) + 1;
     struct bar *bars = calloc(bar_count, sizeof(*bars));
     if (bars == NULL) {
-        page->buf.failed = true;
-        return;
+        return false;
     }
-    uint64_t max = 0;
     for (size_t i = 0; i < bar_count; i++) {
         bars[i].first_key = start + (int32_t)i * bucket;
     }
@@ -91,24 +97,38 @@ void bs_html_month_chart(struct bs_html_page *page, const struct bs_scan_result 
     }
     for (size_t i = 0; i < bar_count; i++) {
         uint64_t total = bars[i].encrypted + bars[i].unencrypted;
-        max = total > max ? total : max;
+        out->max = total > out->max ? total : out->max;
     }
-    const char *per = bucket == 1 ? "month" : bucket == 3 ? "quarter" : "year";
-    bs_html_putf(
-        page,
-        "<p class=\"lead\">Messages per %s%s. Blue went over iMessage, end-to-end encrypted; "
-        "orange went over SMS, MMS or RCS, or an unknown transport.</p>\n",
-        bucket <= 12 ? per : "period", bucket <= 12 ? "" : " of several years");
-    const double width = 1000, height = 300, left = 56, right = 12, top = 14, bottom = 44;
+    out->bars = bars;
+    out->count = bar_count;
+    out->bucket = bucket;
+    out->start = start;
+    return true;
+}
+
+static const char *bucket_name(int32_t bucket)
+{
+    return bucket == 1 ? "month" : bucket == 3 ? "quarter" : bucket == 12 ? "year" : "period";
+}
+
+/* A point in time marked on a chart: a vertical line at its month, and its label. */
+struct chart_marker {
+    int32_t month_key;
+    const char *label; /* trusted: static words and a date */
+};
+
+/* The SVG of stacked bars (encrypted below, unencrypted above) with a y axis, x labels and,
+ * when marker is not NULL, the marker. */
+static void month_bars_svg(struct bs_html_page *page, const struct month_bars *chart, double height,
+                           const char *aria_label, const struct chart_marker *marker)
+{
+    const double width = 1000, left = 56, right = 12, top = marker != NULL ? 30 : 14, bottom = 44;
     const double plot_w = width - left - right, plot_h = height - top - bottom;
-    uint64_t step = nice_step(max == 0 ? 1 : max);
-    uint64_t y_max = (max + step - 1) / step * step;
+    uint64_t step = nice_step(chart->max == 0 ? 1 : chart->max);
+    uint64_t y_max = (chart->max + step - 1) / step * step;
     y_max = y_max == 0 ? step : y_max;
-    bs_html_putf(
-        page,
-        "<svg viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"Encrypted and unencrypted "
-        "messages per %s\">\n",
-        width, height, per);
+    bs_html_putf(page, "<svg viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"%s per %s\">\n",
+                 width, height, aria_label, bucket_name(chart->bucket));
     for (uint64_t y = 0; y <= y_max; y += step) {
         double at = top + plot_h - plot_h * (double)y / (double)y_max;
         bs_html_putf(page,
@@ -118,28 +138,29 @@ void bs_html_month_chart(struct bs_html_page *page, const struct bs_scan_result 
         bs_html_number(page, y);
         bs_html_put(page, "</text>\n");
     }
-    double slot = plot_w / (double)bar_count;
+    double slot = plot_w / (double)chart->count;
     double bar_w = slot * 0.72 < 1 ? 1 : slot * 0.72;
     size_t label_every = (size_t)(64.0 / slot) + 1;
-    for (size_t i = 0; i < bar_count; i++) {
+    for (size_t i = 0; i < chart->count; i++) {
+        const struct bar *bar = &chart->bars[i];
         char label[24];
-        bucket_label(label, sizeof(label), bars[i].first_key, bucket);
+        bucket_label(label, sizeof(label), bar->first_key, chart->bucket);
         double x = left + slot * (double)i + (slot - bar_w) / 2;
-        double enc_h = plot_h * (double)bars[i].encrypted / (double)y_max;
-        double unenc_h = plot_h * (double)bars[i].unencrypted / (double)y_max;
+        double enc_h = plot_h * (double)bar->encrypted / (double)y_max;
+        double unenc_h = plot_h * (double)bar->unencrypted / (double)y_max;
         double base = top + plot_h;
         bs_html_putf(page, "<g><title>%s: ", label);
-        bs_html_number(page, bars[i].encrypted);
+        bs_html_number(page, bar->encrypted);
         bs_html_put(page, " encrypted, ");
-        bs_html_number(page, bars[i].unencrypted);
+        bs_html_number(page, bar->unencrypted);
         bs_html_put(page, " unencrypted</title>");
-        if (bars[i].encrypted > 0) {
+        if (bar->encrypted > 0) {
             bs_html_putf(page,
                          "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
                          "fill=\"#1c7ed6\"/>",
                          x, base - enc_h, bar_w, enc_h);
         }
-        if (bars[i].unencrypted > 0) {
+        if (bar->unencrypted > 0) {
             bs_html_putf(page,
                          "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
                          "fill=\"#f76707\"/>",
@@ -151,21 +172,92 @@ void bs_html_month_chart(struct bs_html_page *page, const struct bs_scan_result 
                          x + bar_w / 2, height - bottom + 18, label);
         }
     }
+    if (marker != NULL && marker->month_key >= chart->start) {
+        size_t at = (size_t)((marker->month_key - chart->start) / chart->bucket);
+        at = at < chart->count ? at : chart->count - 1;
+        double x = left + slot * (double)at + slot / 2;
+        bool is_left_half = x < left + plot_w / 2;
+        bs_html_putf(page,
+                     "<g class=\"exposure\"><line x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" "
+                     "y2=\"%.0f\" stroke=\"#b3261e\" stroke-width=\"2\" "
+                     "stroke-dasharray=\"6 4\"/><text x=\"%.1f\" y=\"%.0f\" "
+                     "text-anchor=\"%s\" fill=\"#b3261e\">%s</text></g>\n",
+                     x, top - 6, x, top + plot_h, is_left_half ? x + 6 : x - 6, top - 12,
+                     is_left_half ? "start" : "end", marker->label);
+    }
     bs_html_putf(page,
                  "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" stroke=\"#adb5bd\"/>\n",
                  left, top + plot_h, width - right, top + plot_h);
+    bs_html_put(page, "</svg>\n");
+}
+
+static void legend(struct bs_html_page *page)
+{
     bs_html_put(page,
-                "</svg>\n<p class=\"legend\"><span><i style=\"background:#1c7ed6\"></i>encrypted "
+                "<p class=\"legend\"><span><i style=\"background:#1c7ed6\"></i>encrypted "
                 "(iMessage)</span><span><i style=\"background:#f76707\"></i>unencrypted (SMS, MMS, "
                 "RCS, other)</span></p>\n");
+}
+
+void bs_html_month_chart(struct bs_html_page *page, const struct bs_scan_result *result)
+{
+    const struct bs_month_table *table = &result->months;
+    bs_html_put(page,
+                "<section id=\"months\">\n<h2>Encrypted and unencrypted messages over time</h2>\n");
+    struct month_bars chart;
+    if (!month_bars_build(table, &chart)) {
+        if (table->count == 0) {
+            bs_html_put(
+                page,
+                "<p class=\"muted\">No message has a date, so there is nothing to chart.</p>\n");
+        } else {
+            page->buf.failed = true;
+        }
+        bs_html_put(page, "</section>\n");
+        return;
+    }
+    const char *per = bucket_name(chart.bucket);
+    bs_html_putf(
+        page,
+        "<p class=\"lead\">Messages per %s%s. Blue went over iMessage, end-to-end encrypted; "
+        "orange went over SMS, MMS or RCS, or an unknown transport.</p>\n",
+        per, chart.bucket <= 12 ? "" : " of several years");
+    month_bars_svg(page, &chart, 300, "Encrypted and unencrypted messages", NULL);
+    legend(page);
     uint64_t undated = table->undated.encrypted + table->undated.unencrypted;
     if (undated > 0) {
         bs_html_put(page, "<p class=\"muted\">");
         bs_html_number(page, undated);
         bs_html_put(page, " messages without a date are not in the chart.</p>\n");
     }
-    free(bars);
+    free(chart.bars);
     bs_html_put(page, "</section>\n");
+}
+
+void bs_html_thread_timeline(struct bs_html_page *page, const struct bs_thread *thread,
+                             const char *cause_label)
+{
+    const struct bs_thread_timeline *timeline = &thread->timeline;
+    struct month_bars chart;
+    if (!month_bars_build(&timeline->months, &chart)) {
+        page->buf.failed = page->buf.failed || timeline->months.count > 0;
+        return;
+    }
+    char label[64] = "";
+    struct chart_marker marker = {0, label};
+    struct bs_date since = bs_timeline_exposed_since(timeline);
+    if (since.is_known) {
+        char day[21];
+        bs_date_format(since, day);
+        day[10] = '\0';
+        (void)snprintf(label, sizeof(label), "%s %s", cause_label, day);
+        marker.month_key = bs_months_key(since.unix_seconds);
+    }
+    bs_html_put(page, "<div class=\"timeline\">\n");
+    month_bars_svg(page, &chart, 170, "This group's encrypted and unencrypted messages",
+                   since.is_known ? &marker : NULL);
+    bs_html_put(page, "</div>\n");
+    free(chart.bars);
 }
 
 void bs_html_signal_curve(struct bs_html_page *page, const struct bs_scan_result *result,

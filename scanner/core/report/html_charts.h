@@ -1,6 +1,7 @@
 /*
  * The inline SVG charts of the HTML report: encrypted versus unencrypted messages per month,
- * and the Signal list's "secures" curve. Pure drawing from the result; no script, no external
+ * for the whole source and for each critical and high group (its exposure point marked), and
+ * the Signal list's "secures" curve. Pure drawing from the result; no script, no external
  * file.
  */
 #ifndef BS_CORE_REPORT_HTML_CHARTS_H
@@ -13,6 +14,12 @@
 
 /* The monthly chart section (months grouped by quarter or year past 72 bars). */
 void bs_html_month_chart(struct bs_html_page *page, const struct bs_scan_result *result);
+
+/* One group's timeline (SPEC 3.7): its encrypted and unencrypted messages per month, the
+ * exposure point marked with cause_label (bs_report_exposure_label: static words) and its
+ * day. Draws nothing for a thread without a dated message. */
+void bs_html_thread_timeline(struct bs_html_page *page, const struct bs_thread *thread,
+                             const char *cause_label);
 
 /* The curve of threads secured (of covered) as the Signal list's people move, the row
  * highlight (1-based) marked. */

@@ -10,11 +10,12 @@
 
 #include "core/base/text.h"
 #include "core/model/classify.h"
+#include "core/model/timeline.h"
 
 const char bs_report_csv_threads_header[] =
     "chat_id,chat_guid,kind,name,risk,reasons,transport,participants,"
     "non_imessage_participants,members,messages,imessage,sms,mms,rcs,other,first_message,"
-    "last_message,last_unencrypted";
+    "last_message,last_unencrypted,exposed_since,exposure_cause,broken_by";
 const char bs_report_csv_signal_header[] =
     "rank,person,ids,reachability,critical_groups,risky_groups,direct_threads,"
     "unencrypted_messages,last_unencrypted,secures,threads";
@@ -150,6 +151,23 @@ static void put_members(struct row_writer *row, const struct bs_scan_result *res
     bs_strbuf_free(&members);
 }
 
+/* SPEC 3.7 broken_by, written like a member; empty when nobody broke it. */
+static void put_broken_by(struct row_writer *row, const struct bs_scan_result *result,
+                          const struct bs_thread *thread)
+{
+    struct bs_strbuf label = {0};
+    const struct bs_member *broken_by = bs_thread_broken_by(thread);
+    if (broken_by != NULL) {
+        bs_member_label(result, broken_by, &label);
+    }
+    if (label.failed) {
+        row->out_of_memory = true;
+    } else {
+        put_text(row, bs_strbuf_str(&label));
+    }
+    bs_strbuf_free(&label);
+}
+
 static void put_thread(struct row_writer *row, const struct bs_scan_result *result,
                        const struct bs_thread *thread)
 {
@@ -175,6 +193,9 @@ static void put_thread(struct row_writer *row, const struct bs_scan_result *resu
     put_date(row, thread->first_message);
     put_date(row, thread->last_message);
     put_date(row, thread->last_unencrypted);
+    put_date(row, bs_timeline_exposed_since(&thread->timeline));
+    put_raw(row, bs_exposure_cause_name(thread->timeline.cause));
+    put_broken_by(row, result, thread);
     end_row(row);
 }
 

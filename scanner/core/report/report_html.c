@@ -267,6 +267,16 @@ static void group_entry(struct bs_html_page *page, const struct bs_scan_result *
     bs_html_put(page, " unencrypted messages &middot; last ");
     bs_html_day(page, thread->last_unencrypted);
     bs_html_put(page, "</p>\n");
+    struct bs_strbuf story = {0};
+    bs_report_exposure_story(result, thread, BS_HTML_NAME_CLIP_BYTES, &story);
+    if (story.length > 0) {
+        bs_html_put(page, "<p class=\"story\">");
+        bs_report_html_escape(&page->buf, bs_strbuf_str(&story), story.length);
+        bs_html_put(page, "</p>\n");
+    }
+    page->buf.failed = page->buf.failed || story.failed;
+    bs_strbuf_free(&story);
+    bs_html_thread_timeline(page, thread, bs_report_exposure_label(thread->timeline.cause));
     if (thread->non_imessage_count > 0) {
         bs_html_put(page, "<p>Not on iMessage:</p>\n<ul>\n");
     }

@@ -10,6 +10,7 @@
 #include "core/model/classify.h"
 #include "core/model/months.h"
 #include "core/model/report_model.h"
+#include "core/model/timeline.h"
 #include "core/report/json_io.h"
 
 /* Deepest nesting the report has (root, threads, a thread, its members, a member). */
@@ -258,6 +259,9 @@ static void write_counts(struct json_writer *w, const struct bs_scan_result *res
     end_object(w);
 }
 
+static void write_month_rows(struct json_writer *w, const char *key,
+                             const struct bs_month_table *months);
+
 static void write_notes_and_months(struct json_writer *w, const struct bs_scan_result *result,
                                    const struct bs_report_model *model)
 {
@@ -279,7 +283,26 @@ static void write_notes_and_months(struct json_writer *w, const struct bs_scan_r
     }
     end_array(w);
     const struct bs_month_table *months = &result->months;
-    begin_array(w, "months", false);
+    write_month_rows(w, "months", months);
+    begin_object(w, "undated");
+    put_u64(w, "encrypted", months->undated.encrypted);
+    put_u64(w, "unencrypted", months->undated.unencrypted);
+    end_object(w);
+}
+
+static void put_flag(struct json_writer *w, const char *key, enum bs_flag flag)
+{
+    if (flag == BS_FLAG_ABSENT) {
+        put_null(w, key);
+    } else {
+        put_bool(w, key, flag == BS_FLAG_TRUE);
+    }
+}
+
+static void write_month_rows(struct json_writer *w, const char *key,
+                             const struct bs_month_table *months)
+{
+    begin_array(w, key, false);
     for (size_t i = 0; i < months->count; i++) {
         char month[8];
         begin_object(w, NULL);
@@ -290,9 +313,42 @@ static void write_notes_and_months(struct json_writer *w, const struct bs_scan_r
         end_object(w);
     }
     end_array(w);
-    begin_object(w, "undated");
-    put_u64(w, "encrypted", months->undated.encrypted);
-    put_u64(w, "unencrypted", months->undated.unencrypted);
+}
+
+/* SPEC 3.7 and 3.2: the thread's exposure timeline and Apple's own evidence. */
+static void write_timeline(struct json_writer *w, const struct bs_scan_result *result,
+                           const struct bs_thread *thread)
+{
+    const struct bs_thread_timeline *timeline = &thread->timeline;
+    struct bs_date since = bs_timeline_exposed_since(timeline);
+    put_date(w, "exposed_since", since);
+    if (timeline->cause == BS_CAUSE_NONE) {
+        put_null(w, "exposure_cause");
+    } else {
+        put_string(w, "exposure_cause", bs_exposure_cause_name(timeline->cause));
+    }
+    const struct bs_member *broken_by = bs_thread_broken_by(thread);
+    if (broken_by == NULL) {
+        put_null(w, "broken_by");
+    } else {
+        struct bs_strbuf label = {0};
+        bs_member_label(result, broken_by, &label);
+        w->buf.failed = w->buf.failed || label.failed;
+        put_string(w, "broken_by", bs_strbuf_str(&label));
+        bs_strbuf_free(&label);
+    }
+    if (since.is_known) {
+        put_u64(w, "encrypted_before", timeline->encrypted_before);
+    } else {
+        put_null(w, "encrypted_before");
+    }
+    put_bool(w, "ongoing", bs_timeline_is_ongoing(timeline));
+    write_month_rows(w, "months", &timeline->months);
+    begin_object(w, "apple");
+    w->levels[w->depth].is_inline = true;
+    put_flag(w, "hybrid", thread->apple.hybrid);
+    put_flag(w, "supports_encryption", thread->apple.supports_encryption);
+    put_flag(w, "force_sms", thread->apple.force_sms);
     end_object(w);
 }
 
@@ -336,6 +392,7 @@ static void write_thread(struct json_writer *w, const struct bs_scan_result *res
     put_date(w, "first_message", thread->first_message);
     put_date(w, "last_message", thread->last_message);
     put_date(w, "last_unencrypted", thread->last_unencrypted);
+    write_timeline(w, result, thread);
     end_object(w);
 }
 

@@ -19,8 +19,9 @@
 #include "core/model/report_model.h"
 #include "core/scan/scan.h"
 
-/* The version of the JSON layout written in "format_version". */
-#define BS_REPORT_JSON_FORMAT_VERSION 1
+/* The version of the JSON layout written in "format_version": 2 since the exposure timeline
+ * (SPEC 3.7; thread fields exposed_since ... apple). */
+#define BS_REPORT_JSON_FORMAT_VERSION 2
 
 struct bs_report_json_context {
     const char *version;      /* bubblescan's version */
