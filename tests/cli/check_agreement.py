@@ -30,6 +30,10 @@ class Page(html.parser.HTMLParser):
         self.card_part = None
         self.svg_texts = []
         self.in_svg_text = False
+        self.stories = []  # the exposure story of each critical and high group shown
+        self.in_story = False
+        self.markers = []  # the label of each timeline's exposure point
+        self.in_marker = 0  # depth inside <g class="exposure">
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -44,6 +48,12 @@ class Page(html.parser.HTMLParser):
         if tag == "text" and self.section == "risk":
             self.in_svg_text = True
             self.svg_texts.append("")
+        if tag == "p" and attrs.get("class") == "story":
+            self.in_story = True
+            self.stories.append("")
+        if tag == "g" and attrs.get("class") == "exposure":
+            self.in_marker = 1
+            self.markers.append("")
 
     def handle_endtag(self, tag):
         if tag == "li" and self.current is not None:
@@ -53,6 +63,10 @@ class Page(html.parser.HTMLParser):
             self.card_part = None
         if tag == "text":
             self.in_svg_text = False
+        if tag == "p":
+            self.in_story = False
+        if tag == "g":
+            self.in_marker = 0
         if tag == "section":
             self.section = None
 
@@ -63,6 +77,10 @@ class Page(html.parser.HTMLParser):
             self.cards[-1][0 if self.card_part == "n" else 1] += data
         if self.in_svg_text:
             self.svg_texts[-1] += data
+        if self.in_story:
+            self.stories[-1] += data
+        if self.in_marker:
+            self.markers[-1] += data
 
 
 def summary_sections(text):
@@ -134,6 +152,29 @@ def main():
         if said != meant and not (colon and said.startswith(head + " (")
                                   and said.endswith("): " + action)):
             problems.append("advice, summary vs JSON: %r vs %r" % (said, meant))
+
+    # The timeline (SPEC 3.7) of each critical and high group shown (ten per level): a story
+    # in the summary and in the HTML, and a chart whose exposure point names the cause and day.
+    labels = {"member-added": "member added", "since-start": "first message",
+              "fallback": "fell back"}
+    shown = []
+    for risk in ("critical", "high"):
+        shown += [t for t in report["threads"] if t["risk"] == risk][:10]
+    same("stories, HTML vs groups", len(page.stories), len(shown))
+    want_markers = ["%s %s" % (labels[t["exposure_cause"]], t["exposed_since"][:10])
+                    for t in shown if t["exposed_since"] is not None]
+    same("timeline markers, HTML vs JSON", page.markers, want_markers)
+    for thread, story in zip(shown, page.stories):
+        if thread["exposed_since"] is not None and thread["exposed_since"][:10] not in story:
+            problems.append("story of chat %s lacks %s" % (thread["chat_id"],
+                                                           thread["exposed_since"][:10]))
+        going = "still going on" in story
+        if thread["exposed_since"] is not None and going != thread["ongoing"]:
+            problems.append("story of chat %s says ongoing %s" % (thread["chat_id"], going))
+    flat = " ".join(summary.split())
+    for story in page.stories:
+        if story.isprintable() and " ".join(story.split()) not in flat:
+            problems.append("story not in the summary: %r" % story)
 
     # Notes.
     same("notes, summary vs JSON", list_items(sections.get("Notes", [])), report["notes"])

@@ -43,8 +43,9 @@ render() {
 
 is_png() { [ "$(head -c 8 "$1" 2>/dev/null | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ]; }
 
-# The demo database, the hostile one, and the demo backup folder (at-rest findings) when built.
-for name in demo hostile_strings backup_demo; do
+# The demo database, the hostile one, the timeline one (a chart per critical group), and the
+# demo backup folder (at-rest findings) when built.
+for name in demo hostile_strings timeline backup_demo; do
     if [ "$name" = backup_demo ]; then
         db=$build/fixtures/backup_demo
         [ -d "$db" ] || continue

@@ -200,11 +200,11 @@ static void rcs_advice(const struct bs_scan_result *result, struct bs_report_mod
     struct bs_advice *advice = add_advice(
         model, BS_ADVICE_RCS_E2EE, advertised,
         one ? "advertises end-to-end encrypted RCS (iOS 26.5 and later), yet its RCS messages "
-              "still count as unencrypted: nothing in the database shows that a given message "
-              "was encrypted"
+              "still count as unencrypted, since nothing in the database shows that a given "
+              "message was encrypted"
             : "advertise end-to-end encrypted RCS (iOS 26.5 and later), yet their RCS messages "
-              "still count as unencrypted: nothing in the database shows that a given message "
-              "was encrypted",
+              "still count as unencrypted, since nothing in the database shows that a given "
+              "message was encrypted",
         "prefer Signal for anything sensitive in them.");
     (void)snprintf(advice->lead, sizeof(advice->lead), "%llu thread%s",
                    (unsigned long long)advertised, one ? "" : "s");
@@ -366,7 +366,7 @@ static void append_member(const struct bs_scan_result *result, const struct bs_m
 }
 
 void bs_report_exposure_story(const struct bs_scan_result *result, const struct bs_thread *thread,
-                              size_t max_name_bytes, struct bs_strbuf *out)
+                              struct bs_strbuf *out)
 {
     const struct bs_thread_timeline *timeline = &thread->timeline;
     if (bs_thread_unencrypted(thread) == 0) {
@@ -384,7 +384,7 @@ void bs_report_exposure_story(const struct bs_scan_result *result, const struct 
         append_day(out, since);
         bs_strbuf_append_str(out, ", when ");
         if (by != NULL) {
-            append_member(result, by, max_name_bytes, out);
+            append_member(result, by, BS_STORY_NAME_BYTES, out);
         }
         bs_strbuf_append_str(out, by != NULL ? " was added" : "a member not on iMessage was added");
         break;
@@ -393,7 +393,7 @@ void bs_report_exposure_story(const struct bs_scan_result *result, const struct 
         append_day(out, since);
         if (by != NULL) {
             bs_strbuf_append_str(out, ": ");
-            append_member(result, by, max_name_bytes, out);
+            append_member(result, by, BS_STORY_NAME_BYTES, out);
             bs_strbuf_append_str(out, " is not on iMessage");
         }
         break;
@@ -405,7 +405,7 @@ void bs_report_exposure_story(const struct bs_scan_result *result, const struct 
                                  "encrypted messages");
         if (by != NULL) {
             bs_strbuf_append_str(out, "; first unencrypted message from ");
-            append_member(result, by, max_name_bytes, out);
+            append_member(result, by, BS_STORY_NAME_BYTES, out);
         }
         break;
     }

@@ -113,14 +113,17 @@ void bs_advice_sentence(const struct bs_advice *advice, char *out, size_t size);
 
 struct bs_strbuf;
 
+/* A "Name <id>" in an exposure story is cut at this many bytes (and "..."). */
+#define BS_STORY_NAME_BYTES 64
+
 /* The exposure story of a thread (SPEC 3.7) as one or two sentences, appended to out: since
  * when it is unencrypted, why, who broke it, whether it is still going on, and Apple's own
  * mixed-platform verdict (SPEC 3.2) on a critical or high group. Names come from result (so
- * pseudonyms after --redact), each "Name <id>" cut to max_name_bytes; every writer shows this
- * text, escaped its own way. Nothing is
+ * pseudonyms after --redact), each "Name <id>" cut to BS_STORY_NAME_BYTES; every writer shows
+ * this same text, escaped its own way. Nothing is
  * appended for a thread with no unencrypted message. */
 void bs_report_exposure_story(const struct bs_scan_result *result, const struct bs_thread *thread,
-                              size_t max_name_bytes, struct bs_strbuf *out);
+                              struct bs_strbuf *out);
 
 /* The label of the exposure point on a timeline chart: "member added", "first message",
  * "fell back"; "" for BS_CAUSE_NONE. Static string. */

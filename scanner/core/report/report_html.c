@@ -268,10 +268,10 @@ static void group_entry(struct bs_html_page *page, const struct bs_scan_result *
     bs_html_day(page, thread->last_unencrypted);
     bs_html_put(page, "</p>\n");
     struct bs_strbuf story = {0};
-    bs_report_exposure_story(result, thread, BS_HTML_NAME_CLIP_BYTES, &story);
+    bs_report_exposure_story(result, thread, &story);
     if (story.length > 0) {
         bs_html_put(page, "<p class=\"story\">");
-        bs_report_html_escape(&page->buf, bs_strbuf_str(&story), story.length);
+        bs_report_html_escape(&page->buf, bs_strbuf_str(&story), 0);
         bs_html_put(page, "</p>\n");
     }
     page->buf.failed = page->buf.failed || story.failed;

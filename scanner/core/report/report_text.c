@@ -11,8 +11,6 @@
 #define NAME_CLIP_BYTES 48
 /* Members listed by name under a group before "and N more". */
 #define MEMBERS_SHOWN 6
-/* A "Name <id>" in a group's exposure story is cut at this many bytes. */
-#define STORY_NAME_BYTES 64
 /* Groups listed per risk level before "and N more". */
 #define GROUPS_SHOWN 10
 
@@ -365,7 +363,7 @@ static void group_lines(const struct bs_scan_result *result, const struct bs_thr
     append_date(out, thread->last_unencrypted);
     bs_strbuf_append_str(out, "\n");
     struct bs_strbuf story = {0};
-    bs_report_exposure_story(result, thread, STORY_NAME_BYTES, &story);
+    bs_report_exposure_story(result, thread, &story);
     if (story.length > 0) {
         bs_strbuf_append_str(out, "   ");
         append_wrapped(out, 3, "    ", bs_strbuf_str(&story));
