@@ -6,12 +6,15 @@
 -- ck_sync_state is 1, so a database without Messages in iCloud never loads it.
 --   1: is_from_me = 1        4: cache_has_attachments = 1
 --   2: was_downgraded = 1    8: ck_sync_state = 1 with a non-empty ck_record_id (iCloud)
---  16: a group event "member added" (item_type 1, group_action_type 0; SPEC 3.7)
+--  16: a group event "member added" (item_type 1, group_action_type 0; SPEC 3.7). Such a row
+--      is never counted, so it needs none of the other bits, and a counted row (item_type 0,
+--      or NULL where the column is absent) pays one comparison for it.
 SELECT ROWID, $service, $date, $handle_id, $other_handle, $item_type,
-       (CASE WHEN $is_from_me = 1 THEN 1 ELSE 0 END)
-       + (CASE WHEN $was_downgraded = 1 THEN 2 ELSE 0 END)
-       + (CASE WHEN $cache_has_attachments = 1 THEN 4 ELSE 0 END)
-       + (CASE WHEN $ck_sync_state = 1 AND $ck_record_id <> '' THEN 8 ELSE 0 END)
-       + (CASE WHEN $item_type = 1 AND $group_action_type = 0 THEN 16 ELSE 0 END)
+       CASE WHEN $item_type = 1 AND $group_action_type = 0 THEN 16
+            ELSE (CASE WHEN $is_from_me = 1 THEN 1 ELSE 0 END)
+                 + (CASE WHEN $was_downgraded = 1 THEN 2 ELSE 0 END)
+                 + (CASE WHEN $cache_has_attachments = 1 THEN 4 ELSE 0 END)
+                 + (CASE WHEN $ck_sync_state = 1 AND $ck_record_id <> '' THEN 8 ELSE 0 END)
+       END
 FROM message
 ORDER BY ROWID

@@ -30,13 +30,18 @@ char *bs_months_format(int32_t month_key, char out[8])
     int32_t year = 0;
     unsigned month = 0;
     bs_months_split(month_key, &year, &month);
-    /* The month's first day, formatted as a date and cut after "YYYY-MM" ("" outside
-     * 1970-9999, as bs_date_format gives). */
-    struct bs_date first_day = {bs_days_from_civil(year, month, 1) * 86400, true};
-    char date_text[21];
-    bs_date_format(first_day, date_text);
-    memcpy(out, date_text, 7);
-    out[date_text[0] == '\0' ? 0 : 7] = '\0';
+    if (year < 1970 || year > 9999) {
+        out[0] = '\0'; /* as bs_date_format: nothing outside 1970-9999 */
+        return out;
+    }
+    out[0] = (char)('0' + year / 1000);
+    out[1] = (char)('0' + year / 100 % 10);
+    out[2] = (char)('0' + year / 10 % 10);
+    out[3] = (char)('0' + year % 10);
+    out[4] = '-';
+    out[5] = (char)('0' + month / 10);
+    out[6] = (char)('0' + month % 10);
+    out[7] = '\0';
     return out;
 }
 
