@@ -404,7 +404,9 @@ static bool write_encrypted(const struct builder *b, const char *path,
 static bool encrypt_file(const struct builder *b, const char *from, const char *to,
                          const uint8_t key[BS_BACKUP_CRYPTO_KEY_BYTES], size_t *size)
 {
-    enum { BLOCK = BS_BACKUP_CRYPTO_BLOCK_BYTES };
+    enum {
+        BLOCK = BS_BACKUP_CRYPTO_BLOCK_BYTES
+    };
     int in = open(from, O_RDONLY | O_CLOEXEC);
     FILE *out = NULL;
     uint8_t *plain = malloc(STREAM_CHUNK_BYTES + BLOCK);
@@ -462,7 +464,8 @@ static bool encrypt_file(const struct builder *b, const char *from, const char *
         uint8_t *cipher = NULL;
         size_t cipher_size = 0;
         struct bs_error err = {BS_OK, ""};
-        if (chunk > 0 && bs_fixture_encrypt(key, plain, chunk, &cipher, &cipher_size, &err) != BS_OK) {
+        if (chunk > 0 &&
+            bs_fixture_encrypt(key, plain, chunk, &cipher, &cipher_size, &err) != BS_OK) {
             fail("%s: %s", to, err.message);
             goto done;
         }
