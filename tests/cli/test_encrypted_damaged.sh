@@ -5,7 +5,8 @@
 # than the Messages database that cannot be decrypted is a warning and the scan goes on.
 #   - an iOS 4-9 backup (Manifest.mbdb) whose Manifest.plist says IsEncrypted: refused;
 #   - IsEncrypted true with no BackupKeyBag (fixtures/backup_encrypted);
-#   - a Manifest.db from another backup (its ManifestKey does not fit), or a plain one;
+#   - a Manifest.db from another backup (its ManifestKey does not fit), or a plain one, or
+#     cut short, or its ciphertext corrupt;
 #   - sms.db cut short (not whole AES blocks, or whole blocks that end in neither padding nor
 #     whole pages), its padding broken, its ciphertext corrupt (the header page, later pages),
 #     or swapped for another backup's sms.db; sms.db given another file's key (a wrong key);
@@ -69,6 +70,21 @@ check other_manifest 3 "Manifest.db does not decrypt to a SQLite database" --pas
 copy backup_encrypted_demo decrypted_manifest
 cp "$fixtures/backup_demo/Manifest.db" "$work/decrypted_manifest/Manifest.db"
 check decrypted_manifest 3 "was the backup decrypted by another tool?" --password-file "$password"
+
+# Manifest.db damaged: cut short (not whole AES blocks), then its ciphertext corrupt (noise at
+# the start of every page: the header page's schema, the Files pages).
+copy backup_encrypted_demo short_manifest
+truncate -s -1 "$work/short_manifest/Manifest.db"
+check short_manifest 3 "Manifest.db" --password-file "$password"
+copy backup_encrypted_demo corrupt_manifest
+python3 - "$work/corrupt_manifest/Manifest.db" <<'EOF'
+import os, sys
+with open(sys.argv[1], "r+b") as f:
+    for page in range(os.path.getsize(sys.argv[1]) // 4096):
+        f.seek(page * 4096 + 32)
+        f.write(bytes((page * 53 + i * 7) % 256 for i in range(64)))
+EOF
+check corrupt_manifest 3 "Manifest.db" --password-file "$password"
 
 copy backup_encrypted_demo short_sms
 truncate -s -1 "$work/short_sms/$sms"
