@@ -154,6 +154,22 @@ static void test_cbc_sp800_38a_all_blocks(void)
                      BS_OK);
         CHECK(memcmp(plaintext, want + 16 * block, 16) == 0);
     }
+    /* One decryptor for many ranges (the cipher VFS): each range, in any order and again, with
+     * its own IV, gives the published plaintext; a partial block is refused. */
+    struct bs_backup_cbc *cbc = NULL;
+    CHECK_INT_EQ(bs_backup_cbc_new(key, &cbc, NULL), BS_OK);
+    static const size_t ranges[][2] = {{2, 2}, {0, 4}, {3, 1}, {1, 2}, {2, 2}, {0, 1}};
+    for (size_t r = 0; r < sizeof(ranges) / sizeof(ranges[0]) && cbc != NULL; r++) {
+        size_t first = ranges[r][0];
+        size_t count = ranges[r][1];
+        memset(plaintext, 0, sizeof(plaintext));
+        CHECK_INT_EQ(bs_backup_cbc_decrypt(cbc, first == 0 ? iv : ciphertext + 16 * (first - 1),
+                                           ciphertext + 16 * first, 16 * count, plaintext, NULL),
+                     BS_OK);
+        CHECK(memcmp(plaintext, want + 16 * first, 16 * count) == 0);
+    }
+    CHECK_INT_EQ(bs_backup_cbc_decrypt(cbc, iv, ciphertext, 15, plaintext, NULL), BS_ERR_FORMAT);
+    bs_backup_cbc_free(cbc);
 }
 
 /* RFC 6070's published PBKDF2-HMAC-SHA1 vectors, through the SHA-1-only path of

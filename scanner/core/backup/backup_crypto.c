@@ -369,6 +369,66 @@ done:
     return status;
 }
 
+struct bs_backup_cbc {
+    EVP_CIPHER_CTX *context; /* AES-256-CBC, padding off, key set */
+};
+
+enum bs_status bs_backup_cbc_new(const uint8_t key[BS_BACKUP_CRYPTO_KEY_BYTES],
+                                 struct bs_backup_cbc **out, struct bs_error *err)
+{
+    *out = NULL;
+    struct bs_backup_cbc *cbc = calloc(1, sizeof(*cbc));
+    if (cbc == NULL || (cbc->context = EVP_CIPHER_CTX_new()) == NULL) {
+        free(cbc);
+        return bs_error_set(err, BS_ERR_NOMEM, "out of memory for an AES context");
+    }
+    if (EVP_DecryptInit_ex(cbc->context, EVP_aes_256_cbc(), NULL, key, NULL) != 1 ||
+        EVP_CIPHER_CTX_set_padding(cbc->context, 0) != 1) {
+        bs_backup_cbc_free(cbc);
+        ERR_clear_error();
+        return bs_error_set(err, BS_ERR_INTERNAL, "AES-256-CBC setup failed in OpenSSL");
+    }
+    *out = cbc;
+    return BS_OK;
+}
+
+enum bs_status bs_backup_cbc_decrypt(struct bs_backup_cbc *cbc,
+                                     const uint8_t iv[BS_BACKUP_CRYPTO_BLOCK_BYTES],
+                                     const uint8_t *ciphertext, size_t size_bytes,
+                                     uint8_t *plaintext, struct bs_error *err)
+{
+    if (size_bytes % BS_BACKUP_CRYPTO_BLOCK_BYTES != 0) {
+        return bs_error_set(err, BS_ERR_FORMAT,
+                            "encrypted data is %zu bytes, not a multiple of the %d-byte AES block",
+                            size_bytes, BS_BACKUP_CRYPTO_BLOCK_BYTES);
+    }
+    if (size_bytes == 0) {
+        return BS_OK;
+    }
+    if (cbc == NULL || iv == NULL || ciphertext == NULL || plaintext == NULL ||
+        size_bytes > CHUNK_BYTES || overlaps_partially(ciphertext, plaintext, size_bytes)) {
+        return bs_error_set(err, BS_ERR_INTERNAL, "cbc_decrypt: bad buffer arguments");
+    }
+    /* A NULL cipher and key keep the expanded key; only the IV (CBC's chaining) is reset. */
+    int written_bytes = 0;
+    if (EVP_DecryptInit_ex(cbc->context, NULL, NULL, NULL, iv) != 1 ||
+        EVP_DecryptUpdate(cbc->context, plaintext, &written_bytes, ciphertext, (int)size_bytes) !=
+            1 ||
+        written_bytes < 0 || (size_t)written_bytes != size_bytes) {
+        ERR_clear_error();
+        return bs_error_set(err, BS_ERR_INTERNAL, "AES-256-CBC decryption failed in OpenSSL");
+    }
+    return BS_OK;
+}
+
+void bs_backup_cbc_free(struct bs_backup_cbc *cbc)
+{
+    if (cbc != NULL) {
+        EVP_CIPHER_CTX_free(cbc->context); /* also wipes the expanded key */
+        free(cbc);
+    }
+}
+
 enum bs_status bs_backup_crypto_decrypt_blocks(const uint8_t key[BS_BACKUP_CRYPTO_KEY_BYTES],
                                                const uint8_t iv[BS_BACKUP_CRYPTO_BLOCK_BYTES],
                                                const uint8_t *ciphertext, size_t size_bytes,

@@ -126,6 +126,24 @@ enum bs_status bs_backup_crypto_decrypt_blocks(const uint8_t key[BS_BACKUP_CRYPT
                                                const uint8_t *ciphertext, size_t size_bytes,
                                                uint8_t *plaintext, struct bs_error *err);
 
+/* An AES-256-CBC decryptor for many ranges of one file (the cipher VFS reads a database page
+ * by page): the key schedule is set up once, each range only sets its IV. Opaque; the key
+ * material is wiped by bs_backup_cbc_free. */
+struct bs_backup_cbc;
+
+/* BS_ERR_NOMEM, BS_ERR_INTERNAL. */
+enum bs_status bs_backup_cbc_new(const uint8_t key[BS_BACKUP_CRYPTO_KEY_BYTES],
+                                 struct bs_backup_cbc **out, struct bs_error *err);
+
+/* As bs_backup_crypto_decrypt_blocks, with cbc's key. */
+enum bs_status bs_backup_cbc_decrypt(struct bs_backup_cbc *cbc,
+                                     const uint8_t iv[BS_BACKUP_CRYPTO_BLOCK_BYTES],
+                                     const uint8_t *ciphertext, size_t size_bytes,
+                                     uint8_t *plaintext, struct bs_error *err);
+
+/* Wipes and frees. NULL-safe. */
+void bs_backup_cbc_free(struct bs_backup_cbc *cbc);
+
 /* Length of the valid PKCS#7 pad that ends a decrypted file of size_bytes (a multiple of 16,
  * at least 16) whose last plaintext block is last_block, as `padding` says; 0 when it has none
  * (the file is unpadded). The rule bs_backup_crypto_decrypt_into applies, for a reader that

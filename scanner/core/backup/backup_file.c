@@ -199,6 +199,7 @@ enum bs_status bs_backup_file_read(const struct bs_backup_file *file, size_t max
  * for the cipher VFS; all wiped and freed on release. */
 struct file_cipher {
     uint8_t key[BS_BACKUP_CRYPTO_KEY_BYTES];
+    struct bs_backup_cbc *cbc; /* the key, expanded once for every page read */
     uint8_t *wal;
     size_t wal_size;
     struct bs_wal_map map;
@@ -208,14 +209,15 @@ static bool file_cipher_decrypt(void *context, const uint8_t iv[BS_SQLITE_CIPHER
                                 const uint8_t *in, uint8_t *out, size_t block_count)
 {
     const struct file_cipher *cipher = context;
-    return bs_backup_crypto_decrypt_blocks(
-               cipher->key, iv, in, block_count * BS_BACKUP_CRYPTO_BLOCK_BYTES, out, NULL) == BS_OK;
+    return bs_backup_cbc_decrypt(cipher->cbc, iv, in, block_count * BS_BACKUP_CRYPTO_BLOCK_BYTES,
+                                 out, NULL) == BS_OK;
 }
 
 static void file_cipher_release(void *context)
 {
     struct file_cipher *cipher = context;
     if (cipher != NULL) {
+        bs_backup_cbc_free(cipher->cbc);
         bs_backup_wipe_free(cipher->wal, cipher->wal_size);
         bs_wal_map_free(&cipher->map);
     }
@@ -357,6 +359,8 @@ static enum bs_status open_encrypted_db(const struct bs_backup_file *file,
     status = bs_backup_keys_unwrap_file_key(file->keys, &file->key.wrapped, cipher->key, err);
     if (status != BS_OK) {
         bs_error_prefix(err, "decrypting %s", shown);
+    } else {
+        status = bs_backup_cbc_new(cipher->key, &cipher->cbc, err);
     }
     uint64_t plain_size = 0;
     if (status == BS_OK) {
