@@ -60,7 +60,8 @@ static void test_manifest_db(void)
     CHECK_STR_EQ(apps[BS_APP_TELEGRAM].largest_plaintext,
                  "telegram-data/account-1/postbox/db/db_sqlite");
     CHECK_INT_EQ(apps[BS_APP_MESSENGER].plaintext_databases, 1);
-    CHECK_STR_EQ(apps[BS_APP_MESSENGER].largest_plaintext, "lightspeed-userDatabases/main.db");
+    CHECK_STR_EQ(apps[BS_APP_MESSENGER].largest_plaintext,
+                 "lightspeed-userDatabases/100004567890123.db");
     /* The hostile rows: skipped with a warning each, never opened. */
     CHECK_INT_EQ(facts.warning_count, 4);
     CHECK(has_warning(&facts, "WhatsApp database Escape/ChatStorage.sqlite is skipped: "
