@@ -503,6 +503,7 @@ enum bs_status bs_backup_file_read_head(const struct bs_backup_file *file,
     }
     int fd = -1;
     struct stat info;
+    memset(&info, 0, sizeof(info));
     enum bs_status status = open_regular(file->path, shown, identity_of(file), &fd, &info, err);
     if (status != BS_OK) {
         return status;
