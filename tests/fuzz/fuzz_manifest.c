@@ -10,7 +10,9 @@
  * encrypted backup, with class keys made once, so each located file's MBFile record (the
  * `file` column) is decoded too. Checked: every status is a documented one with a message; a
  * PRESENT file is inside the folder under a valid fileID; an encrypted one has a key or says
- * why not; the inventory's counts stay within what the manifest and the folder hold.
+ * why not; the inventory's counts stay within what the manifest and the folder hold; the
+ * messaging apps' survey (core/backup/backup_apps) counts only what it could read, names a
+ * largest plaintext database exactly when it counted one, and words each skip as a warning.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +21,7 @@
 
 #include <sys/stat.h>
 
+#include "core/backup/backup_apps.h"
 #include "core/backup/backup_crypto.h"
 #include "core/backup/backup_layout.h"
 #include "core/backup/keybag.h"
@@ -171,6 +174,38 @@ static void check_found(const struct bs_backup_file *file, bool is_encrypted)
     }
 }
 
+/* The messaging apps' databases the manifest lists, read 16 bytes each from the folder. */
+static void check_apps(struct bs_backup_layout *layout)
+{
+    struct bs_backup_facts facts;
+    memset(&facts, 0, sizeof(facts));
+    facts.is_backup = true;
+    struct bs_error err = {BS_OK, ""};
+    enum bs_status status = bs_backup_apps_survey(layout, &facts, &err);
+    if (status == BS_OK) {
+        FUZZ_CHECK(facts.apps.is_surveyed);
+        uint64_t counted = 0;
+        for (size_t i = 0; i < BS_APP_COUNT; i++) {
+            const struct bs_app_at_rest *app = &facts.apps.apps[i];
+            counted += app->plaintext_databases + app->app_encrypted_databases;
+            FUZZ_CHECK((app->largest_plaintext != NULL) == (app->plaintext_databases > 0));
+            FUZZ_CHECK(app->largest_plaintext_bytes <= app->plaintext_bytes);
+        }
+        /* Only three files of the folder can be read: whatever the rows, at most one count
+         * per row that names one of them, and never more than BS_MAX_APP_DATABASES. */
+        FUZZ_CHECK(counted <= BS_MAX_APP_DATABASES);
+        FUZZ_CHECK(facts.warning_count <= BS_MAX_APP_WARNINGS + 2 + BS_APP_COUNT);
+        FUZZ_CHECK(bs_app_findings_add(&facts, &err) == BS_OK);
+        for (size_t i = 0; i < facts.finding_count; i++) {
+            FUZZ_CHECK(facts.findings[i].text != NULL && facts.findings[i].text[0] != '\0');
+        }
+    } else {
+        FUZZ_CHECK(status == BS_ERR_FORMAT || status == BS_ERR_NOMEM);
+        FUZZ_CHECK(err.status == status && err.message[0] != '\0');
+    }
+    bs_backup_facts_clear(&facts);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *folder = backup_folder();
@@ -211,6 +246,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     } else {
         check_error(status, &err);
     }
+    check_apps(layout);
     bs_backup_layout_close(layout);
     return 0;
 }

@@ -322,7 +322,7 @@ static void test_demo_layout(void)
     struct bs_backup_inventory inventory;
     CHECK_INT_EQ(bs_backup_layout_inventory(layout, &inventory, &err), BS_OK);
     CHECK(inventory.is_checked);
-    CHECK_INT_EQ(inventory.listed_files, 5);
+    CHECK_INT_EQ(inventory.listed_files, 7); /* with the two apps' databases */
     CHECK_INT_EQ(inventory.missing_files, 0);
     CHECK_INT_EQ(inventory.unlisted_files, 0);
     CHECK_INT_EQ(inventory.invalid_file_ids, 0);

@@ -56,7 +56,14 @@ static void test_cases(void)
         size_t warnings;
         bool is_complete;
     } cases[] = {
-        {"backup_demo", "backup-unencrypted icloud-backup adp-unknown", 0, true},
+        {"backup_demo",
+         "backup-unencrypted icloud-backup adp-unknown app-data-at-rest app-data-at-rest", 0, true},
+        {"backup_apps",
+         "backup-unencrypted adp-unknown app-data-at-rest app-data-at-rest app-data-at-rest "
+         "app-data-at-rest",
+         7, true},
+        {"backup_apps_legacy", "backup-unencrypted adp-unknown app-data-at-rest app-data-at-rest",
+         2, true},
         {"backup_complete", "backup-unencrypted adp-unknown", 0, true},
         {"backup_icloud", "backup-unencrypted messages-in-icloud icloud-backup? adp-unknown", 0,
          false},

@@ -492,3 +492,62 @@ void bs_backup_file_clear(struct bs_backup_file *file)
         memset(file, 0, sizeof(*file));
     }
 }
+
+enum bs_status bs_backup_file_read_head(const struct bs_backup_file *file,
+                                        uint8_t head[BS_BACKUP_FILE_HEAD_BYTES], size_t *head_size,
+                                        uint64_t *stored_size, struct bs_error *err)
+{
+    if (file->state != BS_BACKUP_FILE_PRESENT || file->path == NULL) {
+        return bs_error_set(err, BS_ERR_NOT_FOUND, "not in the backup");
+    }
+    const char *shown = shown_name(file);
+    if (file->keys != NULL && !file->key.has_key) {
+        return bs_error_set(err, BS_ERR_FORMAT, "%s cannot be decrypted: %s", shown,
+                            file->key_problem != NULL ? file->key_problem : "no key");
+    }
+    int fd = -1;
+    struct stat info;
+    memset(&info, 0, sizeof(info));
+    enum bs_status status = open_regular(file->path, shown, identity_of(file), &fd, &info, err);
+    if (status != BS_OK) {
+        return status;
+    }
+    uint64_t size = info.st_size > 0 ? (uint64_t)info.st_size : 0;
+    *stored_size = size;
+    if (file->keys == NULL) {
+        /* Plain: at most the first 16 bytes, never more of the app's data. */
+        size_t want = size < BS_BACKUP_FILE_HEAD_BYTES ? (size_t)size : BS_BACKUP_FILE_HEAD_BYTES;
+        if (!pread_exact(fd, head, want, 0)) {
+            status = bs_error_set(err, BS_ERR_IO, "reading %s: it shrank while being read", shown);
+        } else {
+            *head_size = want;
+        }
+        (void)close(fd);
+        return status;
+    }
+    if (size == 0 || size % BS_BACKUP_CRYPTO_BLOCK_BYTES != 0) {
+        (void)close(fd);
+        return bs_error_set(err, BS_ERR_FORMAT,
+                            "%s: encrypted file is %" PRIu64
+                            " bytes, not a whole number of AES blocks",
+                            shown, size);
+    }
+    /* Encrypted: the first AES block alone (zero IV), decrypted in memory with the file's own
+     * key, which is wiped before return. */
+    struct file_cipher cipher;
+    memset(&cipher, 0, sizeof(cipher));
+    status = bs_backup_keys_unwrap_file_key(file->keys, &file->key.wrapped, cipher.key, err);
+    if (status == BS_OK) {
+        status = decrypt_one_block(fd, &cipher, 0, head, err);
+    }
+    bs_backup_crypto_cleanse(&cipher, sizeof(cipher));
+    (void)close(fd);
+    if (status == BS_OK) {
+        *head_size = BS_BACKUP_FILE_HEAD_BYTES;
+        /* The padding cannot be seen without the last block: the ciphertext's size stands
+         * for the plaintext's, at most one block more. */
+    } else {
+        bs_error_prefix(err, "decrypting the first block of %s", shown);
+    }
+    return status;
+}

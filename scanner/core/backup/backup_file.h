@@ -68,6 +68,21 @@ enum bs_status bs_backup_file_open_db(struct bs_backup_file *file, const struct 
                                       const struct bs_sqlite_open_options *options,
                                       struct bs_sqlite_db **out, struct bs_error *err);
 
+/* Bytes bs_backup_file_read_head reads: SQLite's 16-byte magic, one AES block. */
+#define BS_BACKUP_FILE_HEAD_BYTES 16
+
+/* Reads the first 16 bytes of a PRESENT file on disk, and nothing more of it, into head
+ * (*head_size: fewer for a shorter plain file): opened without following a link and checked
+ * against the identity the layout checked, like every read. An encrypted file has its first AES
+ * block alone decrypted in memory with its own key (zero IV); the caller wipes head.
+ * *stored_size is the file's size in the folder (an encrypted one: the ciphertext's). For
+ * the messaging apps' databases (SPEC 3.6): whether they are plaintext SQLite, never their
+ * content. BS_ERR_NOT_FOUND, BS_ERR_UNSAFE, BS_ERR_FORMAT (no usable key; a ciphertext that is
+ * not whole blocks), BS_ERR_IO, BS_ERR_INTERNAL. */
+enum bs_status bs_backup_file_read_head(const struct bs_backup_file *file,
+                                        uint8_t head[BS_BACKUP_FILE_HEAD_BYTES], size_t *head_size,
+                                        uint64_t *stored_size, struct bs_error *err);
+
 /* Frees what file owns and zeroes it. NULL-safe. */
 void bs_backup_file_clear(struct bs_backup_file *file);
 

@@ -19,6 +19,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
+#include "core/backup/backup_apps.h"
 #include "core/backup/backup_manifest.h"
 #include "core/base/limits.h"
 #include "core/base/text.h"
@@ -237,6 +238,27 @@ enum bs_status bs_backup_layout_find(struct bs_backup_layout *layout, const char
                             "Manifest.mbdb lists it as a folder or link, not a file");
     }
     return locate_on_disk(layout, computed, listed != NULL, out, err);
+}
+
+enum bs_status bs_backup_layout_locate_listed(struct bs_backup_layout *layout, const char *file_id,
+                                              const struct bs_backup_file_key *key,
+                                              const char *key_problem, struct bs_backup_file *out,
+                                              struct bs_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    if (!bs_backup_file_id_is_valid(file_id, strlen(file_id))) {
+        return bs_error_set(err, BS_ERR_UNSAFE,
+                            "a fileID that is not 40 lower-case hex characters");
+    }
+    enum bs_status status = locate_on_disk(layout, file_id, true, out, err);
+    if (status == BS_OK && layout->keys != NULL) {
+        out->keys = layout->keys;
+        if (key != NULL) {
+            out->key = *key;
+        }
+        status = set_key_problem(out, key_problem != NULL ? key_problem : "no key", err);
+    }
+    return status;
 }
 
 static bool is_interrupted(const struct bs_backup_layout *layout)
@@ -565,6 +587,7 @@ void bs_backup_layout_close(struct bs_backup_layout *layout)
     free(layout->root);
     free(layout->root_real);
     free(layout->listed);
+    bs_backup_apps_free_candidates(layout);
     free(layout);
 }
 

@@ -11,6 +11,7 @@
 
 #include <sys/stat.h>
 
+#include "core/backup/backup_apps.h"
 #include "core/base/limits.h"
 #include "core/base/text.h"
 #include "core/store/evidence_file.h"
@@ -171,6 +172,10 @@ static enum bs_status on_mbdb_record(const struct bs_backup_mbdb_record *record,
         return status;
     }
     bs_backup_layout_id_digest(id, digest);
+    status = bs_backup_apps_note_mbdb_record(load->layout, record, id, err);
+    if (status != BS_OK) {
+        return status;
+    }
     load->has_encrypted_file = load->has_encrypted_file || record->has_encryption_key;
     return bs_backup_layout_add_listed(load->layout, digest, (record->mode & 0xF000u) == 0x8000u,
                                        err);

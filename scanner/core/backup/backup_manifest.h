@@ -19,6 +19,8 @@
 /* Longest fileID shown in a message: enough to recognise it, short enough for one line. */
 #define SHOWN_ID_BYTES 48
 
+struct bs_backup_app_candidate; /* backup_apps.c */
+
 /* Bits of listed_file.bits. */
 #define LISTED_IS_FILE 0x1u /* the manifest says regular file: it should be in the folder */
 #define LISTED_SEEN    0x2u /* the walk found it */
@@ -43,6 +45,11 @@ struct bs_backup_layout {
     bool is_listed_loaded;
     bool has_too_many;
     uint64_t invalid_file_ids;
+    /* Manifest.mbdb only: its records in the messaging apps' domains that are database files
+     * (backup_apps.c), kept from the one parse at open. */
+    struct bs_backup_app_candidate *app_candidates;
+    size_t app_candidate_count;
+    size_t app_candidate_capacity;
 };
 
 /* ---- backup_layout.c ---- */
@@ -61,6 +68,15 @@ void bs_backup_layout_sort_listed(struct bs_backup_layout *layout);
 
 /* "a/b" or "a/b/c" (c may be NULL), malloc'd; NULL when out of memory. */
 char *bs_backup_layout_join(const char *a, const char *b, const char *c);
+
+/* Locates a file the manifest lists under file_id (checked: 40 lower-hex characters) with the
+ * checks of SPEC 2 (no link, a regular file, inside the folder), as bs_backup_layout_find does
+ * once it has the fileID; in an encrypted backup the file carries key (NULL: none) or
+ * key_problem. *out filled on every return (clear it). BS_ERR_UNSAFE, BS_ERR_IO, BS_ERR_NOMEM. */
+enum bs_status bs_backup_layout_locate_listed(struct bs_backup_layout *layout, const char *file_id,
+                                              const struct bs_backup_file_key *key,
+                                              const char *key_problem, struct bs_backup_file *out,
+                                              struct bs_error *err);
 
 /* ---- backup_manifest.c ---- */
 

@@ -118,6 +118,14 @@
  * decoded, and a hostile row must not make libplist parse megabytes. */
 #define BS_MAX_MBFILE_BYTES (1024 * 1024)
 
+/* Messaging apps' database files read for their first 16 bytes (SPEC 3.6). Real apps keep
+ * tens; a hostile manifest must not make the scan open millions of files. */
+#define BS_MAX_APP_DATABASES 10000
+
+/* Warnings given one by one for messaging-app databases that are skipped (hostile rows,
+ * missing files); the rest are counted in one more warning, so the summary stays readable. */
+#define BS_MAX_APP_WARNINGS 20
+
 /* Longest backup password accepted (bytes of UTF-8). A person types it; PBKDF2 in OpenSSL
  * takes an int length, and a password file of megabytes is a mistake, not a password. */
 #define BS_MAX_PASSWORD_BYTES 4096

@@ -24,13 +24,14 @@ void bs_backup_facts_clear(struct bs_backup_facts *facts)
         free(facts->warnings[i]);
     }
     free(facts->warnings);
+    bs_apps_at_rest_clear(&facts->apps);
     memset(facts, 0, sizeof(*facts));
 }
 
 const char *bs_finding_code_name(enum bs_finding_code code)
 {
     static const char *const names[BS_FINDING_CODE_COUNT] = {
-        "backup-unencrypted", "backup-encrypted", "messages-in-icloud", "icloud-backup",
-        "adp-unknown"};
+        "backup-unencrypted", "backup-encrypted", "messages-in-icloud",
+        "icloud-backup",      "adp-unknown",      "app-data-at-rest"};
     return (unsigned)code < BS_FINDING_CODE_COUNT ? names[code] : "";
 }

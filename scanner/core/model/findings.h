@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/model/app_findings.h"
 #include "core/model/model.h"
 
 /* Finding codes of SPEC 3.6, in report order. */
@@ -18,6 +19,7 @@ enum bs_finding_code {
     BS_FINDING_MESSAGES_IN_ICLOUD,
     BS_FINDING_ICLOUD_BACKUP,
     BS_FINDING_ADP_UNKNOWN,
+    BS_FINDING_APP_DATA_AT_REST, /* one per messaging app found (app_findings.h) */
     BS_FINDING_CODE_COUNT
 };
 
@@ -51,6 +53,7 @@ struct bs_backup_facts {
     size_t finding_count;
     char **warnings; /* owned; e.g. incomplete backup, files listed but missing */
     size_t warning_count;
+    struct bs_apps_at_rest apps; /* messaging apps' databases in the backup */
 };
 
 /* Frees what facts owns and zeroes it. NULL-safe. */

@@ -232,10 +232,19 @@ static void at_rest_advice(const struct bs_backup_facts *facts, struct bs_report
         return;
     }
     if (has_finding(facts, BS_FINDING_BACKUP_UNENCRYPTED)) {
-        add_advice(model, BS_ADVICE_ENCRYPT_BACKUP, 0,
-                   "This backup holds every message in plaintext: in Finder (or iTunes, or "
-                   "idevicebackup2 encryption on) turn on \"Encrypt local backup\", make a new "
-                   "backup, then delete the unencrypted copies.",
+        struct bs_advice *advice = add_advice(model, BS_ADVICE_ENCRYPT_BACKUP, 0, "", NULL);
+        char apps[160];
+        bs_app_advice_encrypt_clause(&facts->apps, apps, sizeof(apps));
+        (void)snprintf(advice->body, sizeof(advice->body),
+                       "This backup holds every message in plaintext: in Finder (or iTunes, or "
+                       "idevicebackup2 encryption on) turn on \"Encrypt local backup\"%s, make a "
+                       "new backup, then delete the unencrypted copies.",
+                       apps);
+    }
+    if (bs_app_advice_has_whatsapp(&facts->apps)) {
+        add_advice(model, BS_ADVICE_WHATSAPP_BACKUP, 0,
+                   "WhatsApp's own iCloud chat backup is separate: turn on its end-to-end "
+                   "encrypted backup (WhatsApp > Settings > Chats > Chat Backup).",
                    NULL);
     }
     if (has_finding(facts, BS_FINDING_MESSAGES_IN_ICLOUD) ||
@@ -336,7 +345,8 @@ const char *bs_advice_code_name(enum bs_advice_code code)
     static const char *const names[BS_ADVICE_CODE_COUNT] = {
         "critical-groups", "high-groups",  "direct-threads",      "automated-senders",
         "all-encrypted",   "orphans-only", "rcs-e2ee-advertised", "encrypt-backup",
-        "icloud-adp",      "check-adp",    "backup-incomplete",   "at-rest"};
+        "icloud-adp",      "check-adp",    "backup-incomplete",   "at-rest",
+        "whatsapp-backup"};
     return (unsigned)code < BS_ADVICE_CODE_COUNT ? names[code] : "";
 }
 

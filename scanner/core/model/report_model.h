@@ -34,6 +34,7 @@ enum bs_advice_code {
     BS_ADVICE_CHECK_ADP,           /* a backup cannot show ADP: check it */
     BS_ADVICE_BACKUP_INCOMPLETE,   /* make a new backup and scan again */
     BS_ADVICE_AT_REST,             /* a bare database: iCloud and local backups in general */
+    BS_ADVICE_WHATSAPP_BACKUP,     /* WhatsApp found: its own iCloud backup, end-to-end */
     BS_ADVICE_CODE_COUNT
 };
 
@@ -43,7 +44,7 @@ enum bs_advice_code {
 struct bs_advice {
     enum bs_advice_code code;
     char lead[64];           /* "2 groups", "1 direct conversation is"; "" when none */
-    char body[256];          /* the rest, up to the names or the action */
+    char body[384];          /* the rest, up to the names or the action */
     const char *action;      /* static; NULL when the sentence ends with body */
     enum bs_risk names_risk; /* BS_RISK_CRITICAL or BS_RISK_HIGH: name those groups; else NONE */
     uint64_t count;          /* the number the lead counts (0 when none) */

@@ -313,10 +313,74 @@ static bool redact_backup(struct bs_backup_facts *facts)
     return true;
 }
 
+/* text with every run of six or more ASCII digits (an account number in an app's path, such
+ * as Messenger's lightspeed-userDatabases/<user id>.db) masked as "•••"; NULL when out of
+ * memory. App names and the rest of a path are not personal and stay. */
+static char *mask_digit_runs(const char *text)
+{
+    enum {
+        MIN_DIGITS = 6
+    };
+    struct bs_strbuf out = {0};
+    const char *p = text;
+    while (*p != '\0') {
+        size_t run = strspn(p, "0123456789");
+        if (run >= MIN_DIGITS) {
+            bs_strbuf_append_str(&out, DOTS3);
+        } else if (run > 0) {
+            bs_strbuf_append(&out, p, run);
+        } else {
+            run = 1;
+            bs_strbuf_append(&out, p, 1);
+        }
+        p += run;
+    }
+    bs_strbuf_append_str(&out, ""); /* "" still gives a string */
+    return bs_strbuf_take(&out);
+}
+
+static bool mask_in_place(char **text)
+{
+    if (*text == NULL) {
+        return true;
+    }
+    char *masked = mask_digit_runs(*text);
+    if (masked == NULL) {
+        return false;
+    }
+    free(*text);
+    *text = masked;
+    return true;
+}
+
+/* The messaging apps' database paths (SPEC 3.6): account numbers in them masked, in the apps'
+ * facts, in the warnings that name skipped databases, and in the app-data-at-rest findings,
+ * which are worded again from the masked facts. */
+static bool redact_app_paths(struct bs_backup_facts *facts)
+{
+    bool ok = true;
+    for (size_t i = 0; i < BS_APP_COUNT && ok; i++) {
+        ok = mask_in_place(&facts->apps.apps[i].largest_plaintext);
+    }
+    for (size_t i = 0; i < facts->warning_count && ok; i++) {
+        ok = mask_in_place(&facts->warnings[i]);
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < facts->finding_count; i++) {
+        if (facts->findings[i].code == BS_FINDING_APP_DATA_AT_REST) {
+            free(facts->findings[i].text);
+        } else {
+            facts->findings[kept++] = facts->findings[i];
+        }
+    }
+    facts->finding_count = kept;
+    return ok && bs_app_findings_add(facts, NULL) == BS_OK;
+}
+
 enum bs_status bs_redact_report(struct bs_scan_report *report, struct bs_error *err)
 {
     if (!redact_people(&report->result) || !redact_threads(&report->result) ||
-        !redact_backup(&report->backup)) {
+        !redact_backup(&report->backup) || !redact_app_paths(&report->backup)) {
         return bs_error_set(err, BS_ERR_NOMEM, "out of memory redacting the report");
     }
     return BS_OK;

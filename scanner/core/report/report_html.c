@@ -116,6 +116,7 @@ static const char *finding_severity(enum bs_finding_code code)
     case BS_FINDING_BACKUP_ENCRYPTED:
         return "none";
     case BS_FINDING_ADP_UNKNOWN:
+    case BS_FINDING_APP_DATA_AT_REST:
     case BS_FINDING_CODE_COUNT:
         break;
     }
@@ -186,6 +187,44 @@ static void at_rest(struct bs_html_page *page, const struct bs_backup_facts *fac
         bs_html_put(page, "</ul>\n");
     }
     bs_html_put(page, "</div>\n</div>\n</section>\n");
+}
+
+/* The messaging apps whose databases the backup holds (SPEC 3.6): one row per app found, as
+ * facts->apps counted them; the sentences are the app-data-at-rest findings above. */
+static void apps_at_rest(struct bs_html_page *page, const struct bs_backup_facts *facts)
+{
+    bool any = false;
+    for (size_t i = 0; i < BS_APP_COUNT; i++) {
+        any = any || bs_app_at_rest_is_found(&facts->apps.apps[i]);
+    }
+    if (!facts->is_backup || !any) {
+        return;
+    }
+    bs_html_put(page, "<section id=\"apps\">\n<h2>Messaging apps at rest</h2>\n"
+                      "<p class=\"lead\">End-to-end encrypted in transit, but their databases "
+                      "are in this backup: plaintext ones can be read by whoever holds it.</p>\n"
+                      "<table class=\"apps\">\n<tr><th>App</th><th>Plaintext databases</th>"
+                      "<th>Their size</th><th>Largest</th><th>Encrypted by the app</th></tr>\n");
+    for (size_t i = 0; i < BS_APP_COUNT; i++) {
+        const struct bs_app_at_rest *app = &facts->apps.apps[i];
+        if (!bs_app_at_rest_is_found(app)) {
+            continue;
+        }
+        char size[BS_SIZE_TEXT_BYTES];
+        bs_html_put(page, "<tr><td>");
+        bs_html_text(page, bs_messaging_app_name((enum bs_messaging_app)i));
+        bs_html_put(page, "</td><td>");
+        bs_html_number(page, app->plaintext_databases);
+        bs_html_put(page, "</td><td>");
+        bs_html_text(page, app->plaintext_databases > 0 ? bs_format_size(app->plaintext_bytes, size)
+                                                        : "");
+        bs_html_put(page, "</td><td class=\"name\">");
+        bs_html_text(page, app->largest_plaintext != NULL ? app->largest_plaintext : "");
+        bs_html_put(page, "</td><td>");
+        bs_html_number(page, app->app_encrypted_databases);
+        bs_html_put(page, "</td></tr>\n");
+    }
+    bs_html_put(page, "</table>\n</section>\n");
 }
 
 static const char *const risk_colours[] = {"#2f9e44", "#6c7a89", "#d99a00", "#e8590c", "#b3261e"};
@@ -601,6 +640,7 @@ enum bs_status bs_report_html_write(const struct bs_scan_report *report,
     page_header(&page, report, context);
     key_figures(&page, result, model);
     at_rest(&page, &report->backup, model);
+    apps_at_rest(&page, &report->backup);
     bs_html_month_chart(&page, result);
     risk_and_transport(&page, result, model);
     groups(&page, result, model, BS_RISK_CRITICAL);

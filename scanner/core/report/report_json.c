@@ -240,6 +240,30 @@ static void write_backup(struct json_writer *w, const struct bs_backup_facts *fa
     end_array(w);
 }
 
+/* JSON apps (SPEC 3.6): one object per messaging app found in a backup; [] otherwise. */
+static void write_apps(struct json_writer *w, const struct bs_backup_facts *facts)
+{
+    begin_array(w, "apps", false);
+    for (size_t i = 0; i < BS_APP_COUNT && facts->is_backup; i++) {
+        const struct bs_app_at_rest *app = &facts->apps.apps[i];
+        if (!bs_app_at_rest_is_found(app)) {
+            continue;
+        }
+        begin_object(w, NULL);
+        put_string(w, "app", bs_messaging_app_name((enum bs_messaging_app)i));
+        put_u64(w, "plaintext_databases", app->plaintext_databases);
+        put_u64(w, "plaintext_bytes", app->plaintext_bytes);
+        if (app->largest_plaintext != NULL) {
+            put_string(w, "largest_plaintext", app->largest_plaintext);
+        } else {
+            put_null(w, "largest_plaintext");
+        }
+        put_u64(w, "app_encrypted_databases", app->app_encrypted_databases);
+        end_object(w);
+    }
+    end_array(w);
+}
+
 static void write_counts(struct json_writer *w, const struct bs_scan_result *result,
                          const struct bs_report_model *model)
 {
@@ -458,6 +482,7 @@ enum bs_status bs_report_json_write(const struct bs_scan_report *report,
     put_bool(&w, "redacted", context->is_redacted);
     write_source(&w, report, context);
     write_backup(&w, &report->backup);
+    write_apps(&w, &report->backup);
     write_counts(&w, result, model);
     write_notes_and_months(&w, result, model);
     begin_array(&w, "threads", false);

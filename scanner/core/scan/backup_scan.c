@@ -8,6 +8,7 @@
 
 #include <sys/stat.h>
 
+#include "core/backup/backup_apps.h"
 #include "core/backup/backup_crypto.h"
 #include "core/backup/backup_decrypt.h"
 #include "core/backup/backup_layout.h"
@@ -438,6 +439,12 @@ static enum bs_status run(struct backup_scan *scan, struct bs_error *err)
         status = check_folder(scan, err);
     }
     if (status == BS_OK) {
+        status = bs_backup_apps_survey(scan->layout, &report->backup, err);
+        if (status != BS_OK && status != BS_ERR_INTERRUPTED && status != BS_ERR_NOMEM) {
+            bs_error_prefix(err, "looking for messaging apps' databases");
+        }
+    }
+    if (status == BS_OK) {
         status = read_prefs(scan, err);
     }
     /* Manifest.db (and any private copy of it) is closed before another database opens. */
@@ -462,6 +469,9 @@ static enum bs_status run(struct backup_scan *scan, struct bs_error *err)
     if (status == BS_OK) {
         scan->evidence.icloud_synced_messages = report->result.icloud_synced_messages;
         status = bs_backup_findings_build(&report->backup, &scan->prefs, &scan->evidence, err);
+    }
+    if (status == BS_OK) {
+        status = bs_app_findings_add(&report->backup, err);
     }
     return status;
 }

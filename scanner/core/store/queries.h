@@ -31,6 +31,7 @@ extern const char bs_sql_schema_table_columns[];
 extern const char bs_sql_manifest_find_file[];
 extern const char bs_sql_manifest_find_encrypted_file[];
 extern const char bs_sql_manifest_files[];
+extern const char bs_sql_manifest_app_files[];
 
 /* Contact books (contacts.c). */
 extern const char bs_sql_contacts_ios_people[];
