@@ -43,6 +43,9 @@ static bool strbuf_reserve(struct bs_strbuf *buf, size_t extra)
         buf->failed = true;
         return false;
     }
+    if (buf->data != NULL && buf->length + extra < buf->capacity) {
+        return true; /* the common case: room already (reports append millions of pieces) */
+    }
     void *data = buf->data;
     if (bs_array_reserve(&data, &buf->capacity, buf->length + extra + 1, 1, SIZE_MAX / 2) !=
         BS_OK) {
