@@ -78,8 +78,8 @@ static enum bs_status error_from_sqlite(int rc, sqlite3 *handle, struct bs_error
     case SQLITE_RANGE:
     case SQLITE_CONSTRAINT:
         return bs_error_set(err, BS_ERR_FORMAT,
-                            "the database is corrupt or not a Messages "
-                            "database (SQLite: %s)",
+                            "the database is corrupt or not of the kind expected here "
+                            "(SQLite: %s)",
                             detail);
     default:
         return bs_error_set(err, BS_ERR_IO, "SQLite: %s", detail);
