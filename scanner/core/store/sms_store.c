@@ -309,6 +309,10 @@ static enum bs_status read_messages(struct bs_sms_pass *pass, struct bs_error *e
                                bs_classify_is_encrypted(message.facts.service), err);
         for (size_t i = 0; i < chat_count; i++) {
             bs_classify_add_to_thread(&result->threads[chats[i]], &message.facts, i == 0);
+            if (options->has_compare_cutoff) {
+                bs_classify_add_after_cutoff(&result->threads[chats[i]], &message.facts,
+                                             options->compare_cutoff);
+            }
         }
     }
     if (status != BS_OK) {
