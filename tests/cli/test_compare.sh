@@ -70,6 +70,43 @@ for leak in "Running club" "0f1e2d3c4b5a69788796a5b4c3d2e1f0" "Family" "Book clu
     fi
 done
 
+# Compute once, render many: the summary, the HTML and the JSON say the same sentence.
+"$bubblescan" --quiet --compare "$old" --json "$work/agree.json" --html "$work/agree.html" \
+    "$demo" >"$work/agree.txt" 2>&1 || fail "the demo with --compare failed"
+"$python" - "$work/agree.txt" "$work/agree.html" "$work/agree.json" <<'PY' || fail "the outputs disagree"
+import html, json, re, sys
+text, page, report = (open(p, encoding="utf-8").read() for p in sys.argv[1:4])
+sentence = json.loads(report)["compare"]["summary"]
+lines = text.split("\n")
+start = next(i for i, line in enumerate(lines) if line.startswith("What changed"))
+part = []
+for line in lines[start + 1:]:
+    if not line.startswith("  ") or line.startswith("  Risk") or line.startswith("  Gone") \
+            or line.startswith("  Still"):
+        break
+    part.append(line.strip())
+if " ".join(part) != sentence:
+    sys.exit("summary %r, JSON %r" % (" ".join(part), sentence))
+if html.escape(sentence, quote=True).replace("&#x27;", "&#39;") not in page:
+    sys.exit("the HTML lacks the sentence")
+PY
+
+# Hostile names in every part: an earlier report with no thread makes each risky thread of
+# hostile_strings "risk up"; nothing raw reaches the terminal, and the JSON stays valid.
+printf '{"format_version": 1, "redacted": false, "threads": []}\n' >"$work/empty.json"
+"$bubblescan" --quiet --compare "$work/empty.json" --json "$work/hostile.json" \
+    --html "$work/hostile.html" "$build/fixtures/hostile_strings/sms.db" >"$work/hostile.txt" \
+    2>&1 || fail "hostile_strings with --compare failed"
+check_json "$work/hostile.json" any || fail "hostile_strings: the comparison is not valid"
+grep -q "Risk up" "$work/hostile.txt" || fail "hostile_strings: no thread at higher risk"
+if LC_ALL=C grep -q "$(printf '\033')" "$work/hostile.txt"; then
+    fail "hostile_strings: a raw escape in the summary"
+fi
+"$python" -c 'import sys
+long = [l for l in open(sys.argv[1], encoding="utf-8").read().split("\n") if len(l) > 80]
+sys.exit("over 80 columns: %r" % long[:3] if long else 0)' "$work/hostile.txt" ||
+    fail "hostile_strings: the summary is wider than 80 columns"
+
 # The new report over the old one: read first, then replaced.
 cp "$old" "$work/rolling.json"
 "$bubblescan" --quiet --compare "$work/rolling.json" --json "$work/rolling.json" "$demo" \

@@ -473,6 +473,8 @@ static void advice_item(const struct bs_scan_result *result, const struct bs_rep
 }
 
 /* --compare: "Since the last scan", as model/compare.h decided it. */
+#define COMPARE_NAME_BYTES 36
+
 static void compare_list(const struct bs_scan_result *result, const struct bs_compare *compare,
                          const struct bs_compare_list *list, const char *title,
                          struct bs_strbuf *out)
@@ -484,10 +486,12 @@ static void compare_list(const struct bs_scan_result *result, const struct bs_co
     for (size_t i = 0; i < list->count && i < GROUPS_SHOWN; i++) {
         const struct bs_compare_entry *entry = &list->entries[i];
         bs_strbuf_append_str(out, "    ");
-        append_clipped(out, bs_compare_entry_name(compare, result, entry), NAME_CLIP_BYTES);
+        /* The name, cut so that the longest line ("...: 1,000,000 new, last 2026-01-24")
+         * fits in LINE_COLUMNS. */
+        append_clipped(out, bs_compare_entry_name(compare, result, entry), COMPARE_NAME_BYTES);
         if (list == &compare->new_unencrypted) {
             bs_strbuf_append_str(out, ": ");
-            bs_strbuf_append_counted(out, entry->messages, "new unencrypted", "new unencrypted");
+            bs_strbuf_append_counted(out, entry->messages, "new", "new");
             bs_strbuf_append_str(out, ", last ");
             append_date(out, result->threads[entry->thread_index].last_unencrypted);
         } else if (list == &compare->gone) {
