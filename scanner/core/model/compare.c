@@ -234,8 +234,8 @@ enum bs_status bs_compare_build(const struct bs_scan_result *result, struct bs_o
         bool is_repeat = k > 0 && strcmp(before->threads[by_guid[k - 1]].chat_guid,
                                          before->threads[i].chat_guid) == 0;
         /* A thread OLD had without a message in it (as empty then as now) did not go. */
-        bool had_messages = before->threads[i].last_message.is_known ||
-                            before->threads[i].risk != BS_RISK_NONE;
+        bool had_messages =
+            before->threads[i].last_message.is_known || before->threads[i].risk != BS_RISK_NONE;
         if (is_repeat || is_matched[i] || !had_messages) {
             continue;
         }
