@@ -88,13 +88,15 @@ static size_t find_old(const struct bs_old_report *old, const size_t *by_guid, s
 
 /* ---- Lists. */
 
-static bool list_add(struct bs_compare_list *list, size_t capacity, struct bs_compare_entry entry)
+/* Lists grow with what changed, not with the number of threads. */
+static bool list_add(struct bs_compare_list *list, struct bs_compare_entry entry)
 {
-    if (list->entries == NULL) {
-        list->entries = calloc(capacity > 0 ? capacity : 1, sizeof(*list->entries));
-        if (list->entries == NULL) {
-            return false;
-        }
+    void *items = list->entries;
+    enum bs_status status = bs_array_reserve(&items, &list->capacity, list->count + 1,
+                                             sizeof(*list->entries), BS_MAX_CHATS);
+    list->entries = items;
+    if (status != BS_OK) {
+        return false;
     }
     list->entries[list->count++] = entry;
     return true;
@@ -220,12 +222,12 @@ enum bs_status bs_compare_build(const struct bs_scan_result *result, struct bs_o
             is_matched[old_index] = true;
         }
         if (entry.to > entry.from) {
-            ok = list_add(&out->risk_up, result->thread_count, entry);
+            ok = list_add(&out->risk_up, entry);
         } else if (entry.to < entry.from) {
-            ok = list_add(&out->risk_down, result->thread_count, entry);
+            ok = list_add(&out->risk_down, entry);
         }
         if (ok && entry.messages > 0) {
-            ok = list_add(&out->new_unencrypted, result->thread_count, entry);
+            ok = list_add(&out->new_unencrypted, entry);
         }
     }
     /* Gone: every thread of OLD with a guid that nothing here matched, once per guid. */
@@ -245,7 +247,7 @@ enum bs_status bs_compare_build(const struct bs_scan_result *result, struct bs_o
             .from = before->threads[i].risk,
             .to = BS_RISK_NONE,
         };
-        ok = list_add(&out->gone, with_guid, entry);
+        ok = list_add(&out->gone, entry);
     }
     free(by_guid);
     free(is_matched);

@@ -69,6 +69,7 @@ struct bs_compare_entry {
 struct bs_compare_list {
     struct bs_compare_entry *entries; /* owned */
     size_t count;
+    size_t capacity;
 };
 
 struct bs_compare {
