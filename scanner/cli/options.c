@@ -18,6 +18,7 @@ enum long_only {
     OPT_SINCE,
     OPT_COUNTRY,
     OPT_CONTACTS,
+    OPT_COMPARE,
     OPT_JSON,
     OPT_HTML,
     OPT_REDACT,
@@ -37,6 +38,7 @@ static const struct option long_options[] = {
     {"since", required_argument, NULL, OPT_SINCE},
     {"country", required_argument, NULL, OPT_COUNTRY},
     {"contacts", required_argument, NULL, OPT_CONTACTS},
+    {"compare", required_argument, NULL, OPT_COMPARE},
     {"password-file", required_argument, NULL, OPT_PASSWORD_FILE},
     {"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN},
     /* Listed only to refuse it with a reason: a password in argv is visible to every user. */
@@ -76,6 +78,9 @@ void cli_options_print_help(void)
                 "  --country CC      country of numbers stored without one (ISO code; default us)\n"
                 "  --contacts FILE   names from a contact book (an iPhone AddressBook.sqlitedb,\n"
                 "                    a Mac AddressBook-v22.abcddb), instead of the backup's own\n"
+                "  --compare OLD     say what changed since OLD, the --json report of an\n"
+                "                    earlier scan (not --redact): risk up and down, threads\n"
+                "                    gone, unencrypted messages since (summary, HTML, JSON)\n"
                 "  --fail-on RISK    exit 1 when a thread is at RISK or above\n"
                 "                    (critical, high, medium, low, none)\n"
                 "  -q, --quiet       no progress on stderr\n"
@@ -156,6 +161,9 @@ static bool apply_option(int option, const char *value, struct cli_options *opti
         return true;
     case OPT_CONTACTS:
         options->contacts_path = value;
+        return true;
+    case OPT_COMPARE:
+        options->compare_path = value;
         return true;
     case OPT_PASSWORD_FILE:
         options->password_file = value;

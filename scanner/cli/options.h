@@ -25,6 +25,7 @@ struct cli_options {
     bool show_version;
 
     const char *contacts_path; /* --contacts: a contact book naming people */
+    const char *compare_path;  /* --compare: a JSON report of an earlier scan */
 
     const char *password_file; /* --password-file: an encrypted backup's password */
     bool password_stdin;       /* --password-stdin */

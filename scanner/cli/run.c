@@ -15,6 +15,8 @@
 #include "cli/output_guard.h"
 #include "cli/password.h"
 #include "core/backup/contacts.h"
+#include "core/model/compare.h"
+#include "core/report/compare_read.h"
 #include "core/report/redact.h"
 #include "core/report/report_csv.h"
 #include "core/report/report_html.h"
@@ -129,28 +131,53 @@ static int exit_for_contacts_error(const struct cli_options *options, const stru
     return err->status == BS_ERR_INTERRUPTED ? cli_cleanup_exit_status() : CLI_EXIT_SOURCE;
 }
 
+/* --compare OLD could not be used: exit 2 (SPEC 5: a usage error), naming that file and why. */
+static int exit_for_compare_error(const struct cli_options *options, const struct bs_error *err)
+{
+    const char *advice = "";
+    switch (err->status) {
+    case BS_ERR_NOT_FOUND:
+        advice = "; check the --compare path";
+        break;
+    case BS_ERR_IO:
+        advice = "; check that it is readable";
+        break;
+    case BS_ERR_UNSUPPORTED:
+        break; /* a redacted report says what to do itself */
+    default:
+        advice = "; give the --json report of an earlier scan";
+        break;
+    }
+    cli_error("--compare %s: %s%s", options->compare_path, err->message, advice);
+    return CLI_EXIT_USAGE;
+}
+
 /* One output file: the path asked for (NULL when not asked) and what writes it. */
 struct output_kind {
     const char *target;
     enum bs_status (*write)(const struct bs_scan_report *report,
-                            const struct bs_report_model *model, const struct cli_options *options,
-                            FILE *out, struct bs_error *err);
+                            const struct bs_report_model *model, const struct bs_compare *compare,
+                            const struct cli_options *options, FILE *out, struct bs_error *err);
 };
 
 static enum bs_status write_threads_csv(const struct bs_scan_report *report,
                                         const struct bs_report_model *model,
+                                        const struct bs_compare *compare,
                                         const struct cli_options *options, FILE *out,
                                         struct bs_error *err)
 {
+    (void)compare; /* the CSVs do not change with --compare (SPEC 4) */
     return bs_report_csv_threads(&report->result, model, options->all_threads, out, err);
 }
 
 static enum bs_status write_signal_csv(const struct bs_scan_report *report,
                                        const struct bs_report_model *model,
+                                       const struct bs_compare *compare,
                                        const struct cli_options *options, FILE *out,
                                        struct bs_error *err)
 {
     (void)options;
+    (void)compare;
     return bs_report_csv_signal(&report->result, model, out, err);
 }
 
@@ -161,6 +188,7 @@ static const char *source_label(const struct cli_options *options)
 
 static enum bs_status write_json_report(const struct bs_scan_report *report,
                                         const struct bs_report_model *model,
+                                        const struct bs_compare *compare,
                                         const struct cli_options *options, FILE *out,
                                         struct bs_error *err)
 {
@@ -169,12 +197,14 @@ static enum bs_status write_json_report(const struct bs_scan_report *report,
         .source_label = options->redact ? NULL : options->source_path,
         .since = options->since,
         .is_redacted = options->redact,
+        .compare = compare,
     };
     return bs_report_json_write(report, model, &context, out, err);
 }
 
 static enum bs_status write_html_report(const struct bs_scan_report *report,
                                         const struct bs_report_model *model,
+                                        const struct bs_compare *compare,
                                         const struct cli_options *options, FILE *out,
                                         struct bs_error *err)
 {
@@ -184,6 +214,7 @@ static enum bs_status write_html_report(const struct bs_scan_report *report,
         .since = options->since,
         .all_threads = options->all_threads,
         .is_redacted = options->redact,
+        .compare = compare,
     };
     return bs_report_html_write(report, model, &context, out, err);
 }
@@ -192,7 +223,7 @@ static enum bs_status write_html_report(const struct bs_scan_report *report,
  * every one was written: a failed write leaves none. A rename that fails after others
  * succeeded (a full or read-only target) leaves those in place, and says which failed. */
 static int write_outputs(const struct cli_options *options, const struct bs_scan_report *report,
-                         const struct bs_report_model *model)
+                         const struct bs_report_model *model, const struct bs_compare *compare)
 {
     const struct output_kind kinds[] = {
         {options->csv_path, write_threads_csv},
@@ -218,7 +249,7 @@ static int write_outputs(const struct cli_options *options, const struct bs_scan
         }
         opened++;
         struct bs_error err = {BS_OK, ""};
-        if (kinds[i].write(report, model, options, output->stream, &err) != BS_OK) {
+        if (kinds[i].write(report, model, compare, options, output->stream, &err) != BS_OK) {
             cli_error("%s: %s", kinds[i].target, err.message);
             ok = false;
         }
@@ -239,7 +270,7 @@ static bool is_stdout(const char *path)
 }
 
 static bool print_summary(const struct cli_options *options, const struct bs_scan_report *report,
-                          const struct bs_report_model *model)
+                          const struct bs_report_model *model, const struct bs_compare *compare)
 {
     const char *no_colour = getenv("NO_COLOR");
     struct bs_report_context context = {
@@ -250,6 +281,7 @@ static bool print_summary(const struct cli_options *options, const struct bs_sca
         .use_colour = isatty(STDOUT_FILENO) && (no_colour == NULL || no_colour[0] == '\0'),
         .signal_rows_shown = SUMMARY_SIGNAL_ROWS,
         .backup = &report->backup,
+        .compare = compare,
     };
     struct bs_strbuf summary = {0};
     bs_report_text_summary(&report->result, model, &context, &summary);
@@ -303,6 +335,17 @@ int cli_run(const struct cli_options *options)
     struct bs_scan_report report;
     memset(&report, 0, sizeof(report));
     struct bs_error err = {BS_OK, ""};
+    /* OLD first: a report that cannot be compared stops the run before the scan (and before a
+     * password is asked), and the scan needs its cutoff to count new messages in its pass. */
+    struct bs_old_report old;
+    memset(&old, 0, sizeof(old));
+    if (options->compare_path != NULL) {
+        if (bs_compare_read_file(options->compare_path, &old, &err) != BS_OK) {
+            return exit_for_compare_error(options, &err);
+        }
+        request.has_compare_cutoff = true;
+        request.compare_cutoff = bs_compare_cutoff(&old);
+    }
     struct bs_contacts *contacts = NULL;
     struct bs_name_source names;
     /* From here to the end of the scan the core watches cli_interrupted (cleanup.h). */
@@ -311,6 +354,7 @@ int cli_run(const struct cli_options *options)
         if (bs_scan_read_contacts(options->contacts_path, options->country, &request.files,
                                   &contacts, &err) != BS_OK) {
             cli_cleanup_watch(false);
+            bs_old_report_clear(&old);
             return exit_for_contacts_error(options, &err);
         }
         names = bs_contacts_name_source(contacts);
@@ -325,13 +369,27 @@ int cli_run(const struct cli_options *options)
         status = bs_error_set(&err, BS_ERR_INTERRUPTED, "interrupted");
     }
     if (status != BS_OK) {
+        bs_old_report_clear(&old);
         return exit_for_source_error(options, &err);
+    }
+    /* Threads are matched by their real guids: before redaction, which renames them. */
+    struct bs_compare compare;
+    memset(&compare, 0, sizeof(compare));
+    const struct bs_compare *shown_compare = options->compare_path != NULL ? &compare : NULL;
+    if (shown_compare != NULL &&
+        (bs_compare_build(&report.result, &old, &compare, &err) != BS_OK ||
+         (options->redact && bs_redact_compare(&compare, &err) != BS_OK))) {
+        cli_error("%s", err.message);
+        bs_compare_clear(&compare);
+        bs_scan_report_clear(&report);
+        return CLI_EXIT_OUTPUT;
     }
     /* The report model is built from what the outputs show: after redaction, which renames. */
     struct bs_report_model model;
     if ((options->redact && bs_redact_report(&report, &err) != BS_OK) ||
         bs_report_model_build(&report.result, &report.backup, &model, &err) != BS_OK) {
         cli_error("%s", err.message);
+        bs_compare_clear(&compare);
         bs_scan_report_clear(&report);
         return CLI_EXIT_OUTPUT;
     }
@@ -341,16 +399,18 @@ int cli_run(const struct cli_options *options)
     for (size_t i = 0; i < report.backup.warning_count; i++) {
         cli_warning("%s: %s", options->source_path, report.backup.warnings[i]);
     }
-    int code = write_outputs(options, &report, &model);
+    int code = write_outputs(options, &report, &model, shown_compare);
     bool summary_on_stdout = !is_stdout(options->csv_path) && !is_stdout(options->signal_path) &&
                              !is_stdout(options->json_path) && !is_stdout(options->html_path);
-    if (code == CLI_EXIT_OK && summary_on_stdout && !print_summary(options, &report, &model)) {
+    if (code == CLI_EXIT_OK && summary_on_stdout &&
+        !print_summary(options, &report, &model, shown_compare)) {
         code = CLI_EXIT_OUTPUT;
     }
     if (code == CLI_EXIT_OK && options->has_fail_on && has_thread_at(&model, options->fail_on)) {
         code = CLI_EXIT_RISK_FOUND;
     }
     bs_report_model_clear(&model);
+    bs_compare_clear(&compare);
     bs_scan_report_clear(&report);
     return code;
 }

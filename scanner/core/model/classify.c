@@ -127,6 +127,16 @@ void bs_classify_add_to_thread(struct bs_thread *thread, const struct bs_message
     }
 }
 
+void bs_classify_add_after_cutoff(struct bs_thread *thread, const struct bs_message_facts *message,
+                                  struct bs_date cutoff)
+{
+    bool is_after = message->date.is_known &&
+                    (!cutoff.is_known || message->date.unix_seconds > cutoff.unix_seconds);
+    if (is_after && !bs_classify_is_encrypted(message->service)) {
+        thread->unencrypted_after_cutoff++;
+    }
+}
+
 void bs_classify_add_to_totals(struct bs_scan_result *result,
                                const struct bs_message_facts *message, bool is_orphan)
 {

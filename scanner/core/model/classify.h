@@ -41,6 +41,13 @@ struct bs_message_facts {
 void bs_classify_add_to_thread(struct bs_thread *thread, const struct bs_message_facts *message,
                                bool is_first_chat);
 
+/* --compare (SPEC 4): counts message into thread->unencrypted_after_cutoff when it is
+ * unencrypted and dated after cutoff, compared to the whole second (a message in the same
+ * second as cutoff is not new). An unknown cutoff (the earlier report had no dated message)
+ * takes every dated message; an undated message is never after anything. */
+void bs_classify_add_after_cutoff(struct bs_thread *thread, const struct bs_message_facts *message,
+                                  struct bs_date cutoff);
+
 /* Adds a counted message to the whole-source counts of result. A plain SMS in a chat waits for
  * its thread's kind (bs_classify_add_thread_totals); one in no chat (is_orphan) is direct. */
 void bs_classify_add_to_totals(struct bs_scan_result *result,

@@ -221,6 +221,9 @@ struct bs_thread {
      * counts can split them into sms/mms once kinds are known without double counting. */
     uint64_t sms_plain_first_chat_count;
     struct bs_thread_timeline timeline;
+    /* --compare: unencrypted messages dated after the earlier report's latest message
+     * (bs_classify_add_after_cutoff); 0 without --compare. */
+    uint64_t unencrypted_after_cutoff;
 
     /* Derived (analysis.c: members and name; classify.c: the rest). */
     struct bs_member *members; /* owned; sorted by person_index */

@@ -185,12 +185,12 @@ static char *chat_label(const struct bs_thread *thread)
     return bs_strbuf_take(&label);
 }
 
-/* "iMessage;-;chat12": a guid keeps its service and style when they are the usual ones. */
-static char *redacted_guid(const struct bs_thread *thread)
+/* "iMessage;-;" + label: a guid keeps its service and style when they are the usual ones. */
+static char *guid_with_label(const char *raw, const char *label)
 {
     static const char *const services[] = {"iMessage;", "SMS;", "RCS;", "any;", "iMessageLite;"};
     struct bs_strbuf guid = {0};
-    const char *raw = thread->guid == NULL ? "" : thread->guid;
+    raw = raw == NULL ? "" : raw;
     for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++) {
         size_t length = strlen(services[i]);
         if (strncmp(raw, services[i], length) == 0 && (raw[length] == '-' || raw[length] == '+') &&
@@ -199,11 +199,18 @@ static char *redacted_guid(const struct bs_thread *thread)
             break;
         }
     }
-    char *label = chat_label(thread);
     bs_strbuf_append_str(&guid, label);
     guid.failed = guid.failed || label == NULL;
-    free(label);
     return bs_strbuf_take(&guid);
+}
+
+/* "iMessage;-;chat12". */
+static char *redacted_guid(const struct bs_thread *thread)
+{
+    char *label = chat_label(thread);
+    char *guid = guid_with_label(thread->guid, label);
+    free(label);
+    return guid;
 }
 
 static bool redact_threads(struct bs_scan_result *result)
@@ -384,4 +391,30 @@ enum bs_status bs_redact_report(struct bs_scan_report *report, struct bs_error *
         return bs_error_set(err, BS_ERR_NOMEM, "out of memory redacting the report");
     }
     return BS_OK;
+}
+
+enum bs_status bs_redact_compare(struct bs_compare *compare, struct bs_error *err)
+{
+    bool *is_gone = calloc(compare->old.thread_count + 1, sizeof(*is_gone));
+    bool ok = is_gone != NULL;
+    for (size_t i = 0; i < compare->gone.count && ok; i++) {
+        size_t old_index = compare->gone.entries[i].old_index;
+        struct bs_old_thread *thread = &compare->old.threads[old_index];
+        struct bs_strbuf label = {0};
+        bs_strbuf_appendf(&label, "gone%zu", i + 1);
+        is_gone[old_index] = true;
+        ok = !label.failed &&
+             put(&thread->chat_guid, guid_with_label(thread->chat_guid, bs_strbuf_str(&label))) &&
+             put(&thread->name, numbered("Gone thread", i + 1));
+        bs_strbuf_free(&label);
+    }
+    /* The rest of OLD is never shown; its names and guids go too, so nothing can leak them. */
+    for (size_t i = 0; i < compare->old.thread_count && ok; i++) {
+        struct bs_old_thread *thread = &compare->old.threads[i];
+        if (!is_gone[i]) {
+            ok = put(&thread->chat_guid, bs_strdup("")) && put(&thread->name, bs_strdup(""));
+        }
+    }
+    free(is_gone);
+    return ok ? BS_OK : bs_error_set(err, BS_ERR_NOMEM, "out of memory redacting the comparison");
 }

@@ -24,6 +24,7 @@
 #define BS_CORE_REDACT_H
 
 #include "core/base/status.h"
+#include "core/model/compare.h"
 #include "core/model/model.h"
 #include "core/scan/scan.h"
 
@@ -34,6 +35,13 @@ extern const char bs_redact_source_label[];
 /* Replaces every name and id in report (see the file comment). BS_ERR_NOMEM: the report is
  * then partly redacted and must not be written; the caller still clears it. */
 enum bs_status bs_redact_report(struct bs_scan_report *report, struct bs_error *err);
+
+/* --redact with --compare: the name and guid of each thread gone since the earlier report
+ * (which this scan cannot name) become "Gone thread N" and a guid keeping only its service
+ * ("iMessage;+;gone1"), N counting gone threads in report order; the rest of OLD's names and
+ * guids are emptied. Run after bs_compare_build, which matched by the real guids.
+ * BS_ERR_NOMEM: the comparison must not be written. */
+enum bs_status bs_redact_compare(struct bs_compare *compare, struct bs_error *err);
 
 /* The mask of one handle id (see the file comment): normalized_id is the ids.h normal form of
  * the id and kind its kind. Caller owns the result (free()); NULL when out of memory. */

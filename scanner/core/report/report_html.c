@@ -12,6 +12,7 @@
 #include "core/model/classify.h"
 #include "core/model/report_model.h"
 #include "core/report/html_charts.h"
+#include "core/report/html_compare.h"
 #include "core/report/html_page.h"
 
 /* report.css, embedded by cmake/EmbedFiles.cmake. */
@@ -643,6 +644,7 @@ enum bs_status bs_report_html_write(const struct bs_scan_report *report,
     apps_at_rest(&page, &report->backup);
     bs_html_month_chart(&page, result);
     risk_and_transport(&page, result, model);
+    bs_html_compare_section(&page, result, context->compare);
     groups(&page, result, model, BS_RISK_CRITICAL);
     groups(&page, result, model, BS_RISK_HIGH);
     signal_section(&page, result, model);

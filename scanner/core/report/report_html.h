@@ -19,6 +19,7 @@
 
 #include "core/base/status.h"
 #include "core/base/text.h"
+#include "core/model/compare.h"
 #include "core/model/report_model.h"
 #include "core/scan/scan.h"
 
@@ -28,6 +29,8 @@ struct bs_report_html_context {
     struct bs_date since;     /* the --since date, or unknown */
     bool all_threads;         /* the thread table lists every thread, not only risky ones */
     bool is_redacted;         /* names and ids are pseudonyms (redact.h): the page says so */
+    /* --compare: the "since the last scan" section; NULL without. Borrowed. */
+    const struct bs_compare *compare;
 };
 
 /* Writes the page for report, as model (built from it) says it, to out. BS_ERR_IO when a

@@ -464,6 +464,51 @@ static void write_signal_row(struct json_writer *w, const struct bs_scan_result 
     end_object(w);
 }
 
+/* --compare (SPEC 4): "compare", as model/compare.h decided it. */
+static void write_compare_entries(struct json_writer *w, const char *key,
+                                  const struct bs_scan_result *result,
+                                  const struct bs_compare *compare,
+                                  const struct bs_compare_list *list)
+{
+    begin_array(w, key, false);
+    for (size_t i = 0; i < list->count && !w->buf.failed; i++) {
+        const struct bs_compare_entry *entry = &list->entries[i];
+        begin_object(w, NULL);
+        put_string(w, "chat_guid", bs_compare_entry_guid(compare, result, entry));
+        put_string(w, "name", bs_compare_entry_name(compare, result, entry));
+        if (list == &compare->new_unencrypted) {
+            put_u64(w, "messages", entry->messages);
+        } else {
+            put_string(w, "from", bs_risk_name(entry->from));
+            if (list != &compare->gone) {
+                put_string(w, "to", bs_risk_name(entry->to));
+            }
+        }
+        end_object(w);
+    }
+    end_array(w);
+}
+
+static void write_compare(struct json_writer *w, const struct bs_scan_result *result,
+                          const struct bs_compare *compare)
+{
+    if (compare == NULL) {
+        return;
+    }
+    begin_object(w, "compare");
+    put_date(w, "old_latest_message", compare->old_latest);
+    struct bs_strbuf sentence = {0};
+    bs_compare_sentence(compare, result, &sentence);
+    w->buf.failed = w->buf.failed || sentence.failed;
+    put_string(w, "summary", bs_strbuf_str(&sentence));
+    bs_strbuf_free(&sentence);
+    write_compare_entries(w, "risk_up", result, compare, &compare->risk_up);
+    write_compare_entries(w, "risk_down", result, compare, &compare->risk_down);
+    write_compare_entries(w, "gone", result, compare, &compare->gone);
+    write_compare_entries(w, "new_unencrypted", result, compare, &compare->new_unencrypted);
+    end_object(w);
+}
+
 enum bs_status bs_report_json_write(const struct bs_scan_report *report,
                                     const struct bs_report_model *model,
                                     const struct bs_report_json_context *context, FILE *out,
@@ -495,6 +540,7 @@ enum bs_status bs_report_json_write(const struct bs_scan_report *report,
         write_signal_row(&w, result, model, i);
     }
     end_array(&w);
+    write_compare(&w, result, context->compare);
     close_level(&w, "}");
     bs_strbuf_append_str(&w.buf, "\n");
     if (w.buf.failed) {

@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "core/base/status.h"
+#include "core/model/compare.h"
 #include "core/model/report_model.h"
 #include "core/scan/scan.h"
 
@@ -28,6 +29,8 @@ struct bs_report_json_context {
     const char *source_label; /* the SOURCE as given; NULL writes null (redacted) */
     struct bs_date since;     /* the --since date, or unknown */
     bool is_redacted;         /* names and ids are pseudonyms (redact.h) */
+    /* --compare: written as "compare"; NULL without. Borrowed. */
+    const struct bs_compare *compare;
 };
 
 /* Writes the JSON report of report, as model (built from it) says it, to out (UTF-8, LF

@@ -480,6 +480,71 @@ static void advice_item(const struct bs_scan_result *result, const struct bs_rep
     bs_strbuf_free(&text);
 }
 
+/* --compare: "Since the last scan", as model/compare.h decided it. */
+#define COMPARE_NAME_BYTES 36
+
+static void compare_list(const struct bs_scan_result *result, const struct bs_compare *compare,
+                         const struct bs_compare_list *list, const char *title,
+                         struct bs_strbuf *out)
+{
+    if (list->count == 0) {
+        return;
+    }
+    bs_strbuf_appendf(out, "  %s\n", title);
+    for (size_t i = 0; i < list->count && i < GROUPS_SHOWN; i++) {
+        const struct bs_compare_entry *entry = &list->entries[i];
+        bs_strbuf_append_str(out, "    ");
+        /* The name, cut so that the longest line ("...: 1,000,000 new, last 2026-01-24")
+         * fits in LINE_COLUMNS. */
+        append_clipped(out, bs_compare_entry_name(compare, result, entry), COMPARE_NAME_BYTES);
+        if (list == &compare->new_unencrypted) {
+            bs_strbuf_append_str(out, ": ");
+            bs_strbuf_append_counted(out, entry->messages, "new", "new");
+            bs_strbuf_append_str(out, ", last ");
+            append_date(out, result->threads[entry->thread_index].last_unencrypted);
+        } else if (list == &compare->gone) {
+            bs_strbuf_appendf(out, ": was %s", bs_risk_name(entry->from));
+        } else {
+            bs_strbuf_appendf(
+                out, ": %s -> %s%s", bs_risk_name(entry->from), bs_risk_name(entry->to),
+                strcmp(bs_compare_entry_change(entry), "fixed") == 0 ? " (fixed)" : "");
+        }
+        bs_strbuf_append_str(out, "\n");
+    }
+    if (list->count > GROUPS_SHOWN) {
+        bs_strbuf_appendf(out, "    and %zu more (all of them: --json FILE)\n",
+                          list->count - GROUPS_SHOWN);
+    }
+}
+
+static void compare_section(const struct bs_scan_result *result,
+                            const struct bs_report_context *context, struct bs_strbuf *out)
+{
+    const struct bs_compare *compare = context->compare;
+    if (compare == NULL) {
+        return;
+    }
+    char latest[21];
+    bs_date_format(compare->old_latest, latest);
+    struct bs_strbuf title = {0};
+    bs_strbuf_appendf(&title, "What changed (the last scan's latest message: %s)",
+                      compare->old_latest.is_known ? latest : "none dated");
+    heading(out, context, COLOUR_BOLD, bs_strbuf_str(&title));
+    bs_strbuf_free(&title);
+    struct bs_strbuf sentence = {0};
+    bs_compare_sentence(compare, result, &sentence);
+    bs_strbuf_append_str(out, " ");
+    append_wrapped(out, 1, "  ", bs_strbuf_str(&sentence));
+    out->failed = out->failed || sentence.failed;
+    bs_strbuf_free(&sentence);
+    compare_list(result, compare, &compare->risk_up, "Risk up", out);
+    compare_list(result, compare, &compare->risk_down, "Risk down", out);
+    compare_list(result, compare, &compare->gone, "Gone (deleted, or outside --since: not fixed)",
+                 out);
+    compare_list(result, compare, &compare->new_unencrypted,
+                 "Still exposed: unencrypted since then", out);
+}
+
 static void advice_section(const struct bs_scan_result *result, const struct bs_report_model *model,
                            struct bs_strbuf *out, const struct bs_report_context *context)
 {
@@ -499,6 +564,7 @@ void bs_report_text_summary(const struct bs_scan_result *result,
     }
     transport_section(result, model, out, context);
     risk_section(model, out, context);
+    compare_section(result, context, out);
     groups_section(result, model, out, context, BS_RISK_CRITICAL);
     groups_section(result, model, out, context, BS_RISK_HIGH);
     signal_section(result, model, out, context);

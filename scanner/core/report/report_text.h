@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "core/base/text.h"
+#include "core/model/compare.h"
 #include "core/model/findings.h"
 #include "core/model/model.h"
 #include "core/model/report_model.h"
@@ -26,6 +27,8 @@ struct bs_report_context {
     /* Device facts, at-rest findings and warnings of a backup source; NULL (or is_backup
      * false) for a bare database. Borrowed. */
     const struct bs_backup_facts *backup;
+    /* --compare: the "Since the last scan" part; NULL without. Borrowed. */
+    const struct bs_compare *compare;
 };
 
 /* Appends the summary of result, as model (built from it) says it, to out. Check

@@ -290,6 +290,8 @@ static enum bs_status read_messages(struct backup_scan *scan, struct bs_error *e
             .ids = scan->ids,
             .default_country = scan->country,
             .since = request->since,
+            .has_compare_cutoff = request->has_compare_cutoff,
+            .compare_cutoff = request->compare_cutoff,
             .on_progress = request->on_progress,
             .progress_context = request->progress_context,
         };

@@ -46,6 +46,8 @@ static enum bs_status scan_database(const struct bs_scan_request *request,
         .ids = ids,
         .default_country = request->default_country != NULL ? request->default_country : "us",
         .since = request->since,
+        .has_compare_cutoff = request->has_compare_cutoff,
+        .compare_cutoff = request->compare_cutoff,
         .on_progress = request->on_progress,
         .progress_context = request->progress_context,
     };

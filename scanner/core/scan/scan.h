@@ -61,6 +61,10 @@ struct bs_scan_request {
     const char *source_path;
     const char *default_country; /* "us" when NULL */
     struct bs_date since;        /* unknown = every message */
+    /* --compare: count each thread's unencrypted messages dated after compare_cutoff, the
+     * earlier report's latest message (model/compare.h bs_compare_cutoff). */
+    bool has_compare_cutoff;
+    struct bs_date compare_cutoff;
     struct bs_scan_file_options files;
     const struct bs_name_source *names; /* contact names; may be NULL */
     void (*on_progress)(uint64_t done, uint64_t total, void *context);

@@ -418,6 +418,9 @@ static enum bs_status read_messages(struct bs_sms_pass *pass, struct bs_error *e
         for (size_t i = 0; i < chat_count && status == BS_OK; i++) {
             struct bs_thread *thread = &result->threads[chats[i]];
             bs_classify_add_to_thread(thread, &message.facts, i == 0);
+            if (options->has_compare_cutoff) {
+                bs_classify_add_after_cutoff(thread, &message.facts, options->compare_cutoff);
+            }
             status = add_thread_month(pass, thread, &message.facts, err);
         }
         if (status == BS_OK) {

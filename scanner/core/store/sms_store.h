@@ -19,6 +19,10 @@ struct bs_scan_options {
     const struct bs_ids *ids;    /* borrowed; compiled id patterns */
     const char *default_country; /* ISO code used when handle.country is empty ("us") */
     struct bs_date since;        /* count only messages on or after; unknown = all */
+    /* --compare: count each thread's unencrypted messages after compare_cutoff (classify.h
+     * bs_classify_add_after_cutoff); unknown cutoff = every dated one. */
+    bool has_compare_cutoff;
+    struct bs_date compare_cutoff;
     /* Called now and then during the message pass (done and total are ROWIDs); may be
      * NULL. */
     void (*on_progress)(uint64_t done, uint64_t total, void *context);
