@@ -120,7 +120,8 @@ struct chart_marker {
 /* The SVG of stacked bars (encrypted below, unencrypted above) with a y axis, x labels and,
  * when marker is not NULL, the marker. */
 static void month_bars_svg(struct bs_html_page *page, const struct month_bars *chart, double height,
-                           const char *aria_label, const struct chart_marker *marker)
+                           double max_bar_w, const char *aria_label,
+                           const struct chart_marker *marker)
 {
     const double width = 1000, left = 56, right = 12, top = marker != NULL ? 30 : 14, bottom = 44;
     const double plot_w = width - left - right, plot_h = height - top - bottom;
@@ -140,6 +141,7 @@ static void month_bars_svg(struct bs_html_page *page, const struct month_bars *c
     }
     double slot = plot_w / (double)chart->count;
     double bar_w = slot * 0.72 < 1 ? 1 : slot * 0.72;
+    bar_w = bar_w > max_bar_w ? max_bar_w : bar_w;
     size_t label_every = (size_t)(64.0 / slot) + 1;
     for (size_t i = 0; i < chart->count; i++) {
         const struct bar *bar = &chart->bars[i];
@@ -222,7 +224,7 @@ void bs_html_month_chart(struct bs_html_page *page, const struct bs_scan_result 
         "<p class=\"lead\">Messages per %s%s. Blue went over iMessage, end-to-end encrypted; "
         "orange went over SMS, MMS or RCS, or an unknown transport.</p>\n",
         per, chart.bucket <= 12 ? "" : " of several years");
-    month_bars_svg(page, &chart, 300, "Encrypted and unencrypted messages", NULL);
+    month_bars_svg(page, &chart, 300, 1000, "Encrypted and unencrypted messages", NULL);
     legend(page);
     uint64_t undated = table->undated.encrypted + table->undated.unencrypted;
     if (undated > 0) {
@@ -254,7 +256,7 @@ void bs_html_thread_timeline(struct bs_html_page *page, const struct bs_thread *
         marker.month_key = bs_months_key(since.unix_seconds);
     }
     bs_html_put(page, "<div class=\"timeline\">\n");
-    month_bars_svg(page, &chart, 170, "This group's encrypted and unencrypted messages",
+    month_bars_svg(page, &chart, 170, 64, "This group's encrypted and unencrypted messages",
                    since.is_known ? &marker : NULL);
     bs_html_put(page, "</div>\n");
     free(chart.bars);
