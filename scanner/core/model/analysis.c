@@ -330,10 +330,14 @@ static size_t take_candidates(const struct bs_scan_result *result, size_t thread
 /* The timeline's verdicts (SPEC 3.7), once kinds, members and reachability are known. */
 static enum bs_status decide_timelines(struct bs_scan_result *result, struct bs_error *err)
 {
-    qsort(result->member_added, result->member_added_count, sizeof(struct bs_thread_event),
-          compare_events_by_thread);
-    qsort(result->first_received, result->first_received_count, sizeof(struct bs_thread_event),
-          compare_events_by_thread);
+    if (result->member_added_count > 1) { /* qsort wants a non-NULL array even when empty */
+        qsort(result->member_added, result->member_added_count, sizeof(struct bs_thread_event),
+              compare_events_by_thread);
+    }
+    if (result->first_received_count > 1) {
+        qsort(result->first_received, result->first_received_count, sizeof(struct bs_thread_event),
+              compare_events_by_thread);
+    }
     size_t room = result->member_added_count + result->first_received_count;
     struct bs_timeline_candidate *scratch = malloc((room == 0 ? 1 : room) * sizeof(*scratch));
     if (scratch == NULL) {
