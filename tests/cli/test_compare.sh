@@ -93,7 +93,8 @@ PY
 
 # Hostile names in every part: an earlier report with no thread makes each risky thread of
 # hostile_strings "risk up"; nothing raw reaches the terminal, and the JSON stays valid.
-printf '{"format_version": 1, "redacted": false, "threads": []}\n' >"$work/empty.json"
+printf '{"format_version": 1, "generator": {"name": "bubblescan"}, "redacted": false, "threads": []}\n' \
+    >"$work/empty.json"
 "$bubblescan" --quiet --compare "$work/empty.json" --json "$work/hostile.json" \
     --html "$work/hostile.html" "$build/fixtures/hostile_strings/sms.db" >"$work/hostile.txt" \
     2>&1 || fail "hostile_strings with --compare failed"

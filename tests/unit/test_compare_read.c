@@ -15,12 +15,14 @@ static enum bs_status read_text(const char *text, struct bs_old_report *old, str
 static void test_accepted(void)
 {
     static const char *const reports[] = {
-        "{\"format_version\": 1, \"redacted\": false, \"generator\": {}, \"threads\": ["
+        "{\"format_version\": 1, \"redacted\": false, \"generator\": {\"name\": \"bubblescan\"}, "
+        "\"threads\": ["
         "{\"chat_guid\": \"any;+;1\", \"name\": \"Family\", \"risk\": \"critical\","
         " \"last_message\": \"2026-01-14T06:20:00Z\", \"members\": []},"
         "{\"chat_guid\": \"any;-;2\", \"name\": null, \"risk\": \"none\","
         " \"last_message\": null, \"apple\": {\"hybrid\": true}}]}",
-        "{\"threads\": [{\"last_message\": \"2026-01-14T06:20:00Z\", \"risk\": \"critical\","
+        "{\"generator\": {\"name\": \"bubblescan\"}, \"threads\": [{\"last_message\": "
+        "\"2026-01-14T06:20:00Z\", \"risk\": \"critical\","
         " \"name\": \"Family\", \"chat_guid\": \"any;+;1\", \"months\": []},"
         "{\"chat_guid\": \"any;-;2\", \"name\": \"\", \"risk\": \"none\", \"last_message\": null,"
         " \"ongoing\": false}], \"redacted\": false, \"format_version\": 2}",
@@ -67,20 +69,32 @@ static void test_refused(void)
          "not a bubblescan report: no \"redacted\""},
         {"{\"format_version\": 1, \"redacted\": true, \"threads\": []}", BS_ERR_UNSUPPORTED,
          "a redacted report"},
-        {"{\"format_version\": 1, \"redacted\": false}", BS_ERR_FORMAT,
-         "not a bubblescan report: no \"threads\""},
-        {"{\"format_version\": 1, \"redacted\": false, \"threads\": {}}", BS_ERR_FORMAT,
-         "not a bubblescan report: threads: expected an array, found an object"},
-        {"{\"format_version\": 1, \"redacted\": false, \"threads\": [7]}", BS_ERR_FORMAT,
-         "not a bubblescan report: threads[0] is an integer, not an object"},
-        {"{\"format_version\": 1, \"redacted\": false, \"threads\": [{\"name\": \"x\"}]}",
+        /* Shaped like ours but written by something else, or by nobody said. */
+        {"{\"format_version\": 2, \"redacted\": false, \"threads\": []}", BS_ERR_FORMAT,
+         "not a bubblescan report: no \"generator.name\""},
+        {"{\"format_version\": 2, \"redacted\": false, \"generator\": {\"name\": \"other\"},"
+         " \"threads\": []}",
+         BS_ERR_FORMAT, "not a bubblescan report: its generator is not bubblescan"},
+        {"{\"generator\": {\"name\": \"bubblescan\"}, \"format_version\": 1, \"redacted\": false}",
+         BS_ERR_FORMAT, "not a bubblescan report: no \"threads\""},
+        {"{\"generator\": {\"name\": \"bubblescan\"}, \"format_version\": 1, \"redacted\": false, "
+         "\"threads\": {}}",
+         BS_ERR_FORMAT, "not a bubblescan report: threads: expected an array, found an object"},
+        {"{\"generator\": {\"name\": \"bubblescan\"}, \"format_version\": 1, \"redacted\": false, "
+         "\"threads\": [7]}",
+         BS_ERR_FORMAT, "not a bubblescan report: threads[0] is an integer, not an object"},
+        {"{\"generator\": {\"name\": \"bubblescan\"}, \"format_version\": 1, \"redacted\": false, "
+         "\"threads\": [{\"name\": \"x\"}]}",
          BS_ERR_FORMAT, "not a bubblescan report: threads[0] has no \"chat_guid\""},
-        {"{\"format_version\": 1, \"redacted\": false, \"threads\": [{\"chat_guid\": null}]}",
+        {"{\"generator\": {\"name\": \"bubblescan\"}, \"format_version\": 1, \"redacted\": false, "
+         "\"threads\": [{\"chat_guid\": null}]}",
          BS_ERR_FORMAT, "not a bubblescan report: threads[0].chat_guid: expected a string"},
-        {"{\"format_version\": 1, \"redacted\": false, \"threads\": [{\"chat_guid\": \"g\","
+        {"{\"generator\": {\"name\": \"bubblescan\"}, \"format_version\": 1, \"redacted\": false, "
+         "\"threads\": [{\"chat_guid\": \"g\","
          " \"name\": \"n\", \"risk\": \"severe\", \"last_message\": null}]}",
          BS_ERR_FORMAT, "not a bubblescan report: threads[0].risk is not a risk"},
-        {"{\"format_version\": 1, \"redacted\": false, \"threads\": [{\"chat_guid\": \"g\","
+        {"{\"generator\": {\"name\": \"bubblescan\"}, \"format_version\": 1, \"redacted\": false, "
+         "\"threads\": [{\"chat_guid\": \"g\","
          " \"name\": \"n\", \"risk\": \"low\", \"last_message\": \"yesterday\"}]}",
          BS_ERR_FORMAT, "not a bubblescan report: threads[0].last_message is not a date"},
         {"{\"format_version\": 1, \"format_version\": 1}", BS_ERR_FORMAT, "not valid JSON"},

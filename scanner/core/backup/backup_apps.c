@@ -113,6 +113,13 @@ static enum bs_status count_candidate(struct survey *survey,
     if (status == BS_OK) {
         status = bs_backup_file_read_head(&file, head, &head_size, &stored_size, &local);
     }
+    if (status == BS_OK && head_size < BS_BACKUP_FILE_HEAD_BYTES) {
+        /* Empty or shorter than SQLite's magic: neither a plaintext database nor evidence of an
+         * app's encryption; skipped, as the encrypted path skips a file of no whole block. */
+        status =
+            bs_error_set(&local, BS_ERR_FORMAT, "%s: %zu bytes, too short to tell what it holds",
+                         candidate->path, head_size);
+    }
     bs_backup_file_clear(&file);
     bool is_plaintext = status == BS_OK && bs_evidence_is_sqlite(head, head_size);
     bs_backup_crypto_cleanse(head, sizeof(head));

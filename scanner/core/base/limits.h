@@ -95,9 +95,11 @@
  * undated. The table can never grow past this, whatever the dates in the data. */
 #define BS_MAX_MONTHS ((9999 - 1970 + 1) * 12)
 
-/* Month rows of all threads' timelines together (SPEC 3.7 `months`): a real phone has a few
- * thousand threads over a few hundred months at most; hostile dates could otherwise make every
- * message its own thread-month. 2,000,000 rows are 48 MB. */
+/* Month rows in use in all threads' timelines together (SPEC 3.7 `months`): a real phone has a
+ * few thousand threads over a few hundred months at most; hostile dates could otherwise make
+ * every message its own thread-month. 2,000,000 rows are 48 MB; allocation is at most twice
+ * that (tables double as they grow) plus 16 rows (384 bytes) per thread with a dated message,
+ * beside the thread record itself (about 500 bytes, up to BS_MAX_CHATS of them). */
 #define BS_MAX_THREAD_MONTHS 2000000
 
 /* Group events "member added" (item_type 1, group_action_type 0) kept for the timeline's

@@ -87,6 +87,12 @@ bool bs_app_at_rest_is_found(const struct bs_app_at_rest *app)
     return app->plaintext_databases + app->app_encrypted_databases > 0;
 }
 
+/* Sizes come from the Manifest (hostile): a sum that would wrap stays at the maximum. */
+static uint64_t saturating_add(uint64_t a, uint64_t b)
+{
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
 enum bs_status bs_apps_at_rest_add(struct bs_apps_at_rest *apps, enum bs_messaging_app app,
                                    const char *relative_path, size_t path_length,
                                    uint64_t size_bytes, bool is_plaintext, struct bs_error *err)
@@ -97,11 +103,11 @@ enum bs_status bs_apps_at_rest_add(struct bs_apps_at_rest *apps, enum bs_messagi
     struct bs_app_at_rest *found = &apps->apps[app];
     if (!is_plaintext) {
         found->app_encrypted_databases++;
-        found->app_encrypted_bytes += size_bytes;
+        found->app_encrypted_bytes = saturating_add(found->app_encrypted_bytes, size_bytes);
         return BS_OK;
     }
     found->plaintext_databases++;
-    found->plaintext_bytes += size_bytes;
+    found->plaintext_bytes = saturating_add(found->plaintext_bytes, size_bytes);
     char *path = bs_strndup_bounded(relative_path != NULL ? relative_path : "", path_length);
     if (path == NULL) {
         return bs_error_set(err, BS_ERR_NOMEM, "out of memory");

@@ -6,6 +6,7 @@
 
 #include "core/base/limits.h"
 #include "core/model/classify.h"
+#include "core/model/timeline.h"
 
 void bs_old_report_clear(struct bs_old_report *old)
 {
@@ -217,6 +218,7 @@ enum bs_status bs_compare_build(const struct bs_scan_result *result, struct bs_o
             .from = old_index == SIZE_MAX ? BS_RISK_NONE : before->threads[old_index].risk,
             .to = thread->risk,
             .messages = thread->unencrypted_after_cutoff,
+            .ongoing = bs_timeline_is_ongoing(&thread->timeline),
         };
         if (old_index != SIZE_MAX) {
             is_matched[old_index] = true;

@@ -64,6 +64,7 @@ struct bs_compare_entry {
     enum bs_risk from;   /* OLD's risk (none for a thread new since OLD) */
     enum bs_risk to;     /* this scan's risk (unused for a gone thread) */
     uint64_t messages;   /* new_unencrypted only: unencrypted messages after the cutoff */
+    bool ongoing;        /* new_unencrypted only: is the exposure still going on (SPEC 3.7) */
 };
 
 struct bs_compare_list {

@@ -23,8 +23,8 @@ int bs_message_key_compare(const struct bs_message_key *a, const struct bs_messa
 bool bs_message_key_make(int64_t raw_date, bool is_present, int64_t rowid,
                          struct bs_message_key *out);
 
-/* Adds one dated counted message of the thread, in any order. Exact for exposed_since,
- * ongoing and months whatever the order; encrypted_before is exact unless the message is an
+/* Adds one dated counted message of the thread, in any order. Exact for exposed_since and
+ * ongoing whatever the order; encrypted_before is exact unless the message is an
  * unencrypted one that comes earlier than an iMessage already added: then needs_recount is
  * set, and the caller recounts (bs_timeline_recount_*) over the thread's messages. */
 void bs_timeline_add(struct bs_thread_timeline *timeline, const struct bs_message_key *key,
@@ -48,7 +48,8 @@ struct bs_timeline_candidate {
  * is_group and a member not on iMessage was added at or before the first unencrypted message
  * (broken_by: the latest such addition, ties to the highest ROWID); otherwise since-start when
  * no iMessage came first, else fallback, broken_by the sender not on iMessage of the earliest
- * received unencrypted message (SIZE_MAX when only the owner's went unencrypted). */
+ * received unencrypted message (SIZE_MAX when there is none: only the owner's, or only
+ * iMessage users' messages went unencrypted). */
 void bs_timeline_decide(struct bs_thread_timeline *timeline, bool is_group,
                         const struct bs_timeline_candidate *added, size_t added_count,
                         const struct bs_timeline_candidate *senders, size_t sender_count);

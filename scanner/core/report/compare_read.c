@@ -60,6 +60,17 @@ static enum bs_status read_header(const struct bs_json_value *root, struct bs_ol
                             "thread can be matched; compare with a report written without "
                             "--redact");
     }
+    const struct bs_json_value *generator = NULL;
+    const char *name = NULL;
+    size_t name_length = 0;
+    if (bs_json_member(root, "generator", &generator, err) != BS_OK ||
+        bs_json_member(generator, "name", &value, err) != BS_OK ||
+        bs_json_string(value, &name, &name_length, err) != BS_OK) {
+        return not_ours(err, "generator.name", SIZE_MAX, NULL);
+    }
+    if (name_length != strlen("bubblescan") || memcmp(name, "bubblescan", name_length) != 0) {
+        return bs_error_set(err, BS_ERR_FORMAT, NOT_OURS "its generator is not bubblescan");
+    }
     return BS_OK;
 }
 

@@ -478,6 +478,7 @@ static void write_compare_entries(struct json_writer *w, const char *key,
         put_string(w, "name", bs_compare_entry_name(compare, result, entry));
         if (list == &compare->new_unencrypted) {
             put_u64(w, "messages", entry->messages);
+            put_bool(w, "ongoing", entry->ongoing);
         } else {
             put_string(w, "from", bs_risk_name(entry->from));
             if (list != &compare->gone) {

@@ -481,7 +481,7 @@ static void advice_item(const struct bs_scan_result *result, const struct bs_rep
 }
 
 /* --compare: "Since the last scan", as model/compare.h decided it. */
-#define COMPARE_NAME_BYTES 36
+#define COMPARE_NAME_BYTES 20
 
 static void compare_list(const struct bs_scan_result *result, const struct bs_compare *compare,
                          const struct bs_compare_list *list, const char *title,
@@ -494,14 +494,15 @@ static void compare_list(const struct bs_scan_result *result, const struct bs_co
     for (size_t i = 0; i < list->count && i < GROUPS_SHOWN; i++) {
         const struct bs_compare_entry *entry = &list->entries[i];
         bs_strbuf_append_str(out, "    ");
-        /* The name, cut so that the longest line ("...: 1,000,000 new, last 2026-01-24")
-         * fits in LINE_COLUMNS. */
+        /* The name, cut so that the longest line ("...: 1,000,000 new, last 2026-01-24,
+         * still going on") fits in LINE_COLUMNS. */
         append_clipped(out, bs_compare_entry_name(compare, result, entry), COMPARE_NAME_BYTES);
         if (list == &compare->new_unencrypted) {
             bs_strbuf_append_str(out, ": ");
             bs_strbuf_append_counted(out, entry->messages, "new", "new");
             bs_strbuf_append_str(out, ", last ");
             append_date(out, result->threads[entry->thread_index].last_unencrypted);
+            bs_strbuf_append_str(out, entry->ongoing ? ", still going on" : ", iMessage since");
         } else if (list == &compare->gone) {
             bs_strbuf_appendf(out, ": was %s", bs_risk_name(entry->from));
         } else {
@@ -541,8 +542,7 @@ static void compare_section(const struct bs_scan_result *result,
     compare_list(result, compare, &compare->risk_down, "Risk down", out);
     compare_list(result, compare, &compare->gone, "Gone (deleted, or outside --since: not fixed)",
                  out);
-    compare_list(result, compare, &compare->new_unencrypted,
-                 "Still exposed: unencrypted since then", out);
+    compare_list(result, compare, &compare->new_unencrypted, "Unencrypted since then", out);
 }
 
 static void advice_section(const struct bs_scan_result *result, const struct bs_report_model *model,

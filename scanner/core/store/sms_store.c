@@ -208,9 +208,11 @@ static enum bs_status note_member_added(struct bs_sms_pass *pass, const struct m
                                         const size_t *chats, size_t chat_count,
                                         struct bs_error *err)
 {
-    size_t handle =
-        message->other_handle != 0 ? bs_sms_find_handle(pass, message->other_handle) : SIZE_MAX;
-    if (!message->is_member_added || !message->facts.date.is_known || handle == SIZE_MAX) {
+    if (!message->is_member_added || !message->facts.date.is_known || message->other_handle == 0) {
+        return BS_OK;
+    }
+    size_t handle = bs_sms_find_handle(pass, message->other_handle);
+    if (handle == SIZE_MAX) {
         return BS_OK;
     }
     struct bs_scan_result *result = pass->result;
@@ -255,7 +257,11 @@ static enum bs_status note_received(struct bs_sms_pass *pass, const struct messa
             status = bs_array_reserve(&items, &pass->first_received_capacity, row + 1,
                                       sizeof(struct bs_thread_event), BS_MAX_PARTICIPANT_PAIRS);
             if (status != BS_OK) {
-                return bs_error_set(err, status, "out of memory for the timeline of threads");
+                return bs_error_set(err, status,
+                                    status == BS_ERR_LIMIT
+                                        ? "more thread senders than limits allow (%d)"
+                                        : "out of memory for the timeline of threads (%d)",
+                                    BS_MAX_PARTICIPANT_PAIRS);
             }
             result->first_received = items;
             result->first_received_count = row + 1;
@@ -437,9 +443,13 @@ static enum bs_status read_messages(struct bs_sms_pass *pass, struct bs_error *e
     return status;
 }
 
-/* Recounts encrypted_before over one thread's messages (timeline.h): the rare thread whose
- * first unencrypted message came, in ROWID order, after an iMessage dated later. The same
- * rules as the pass decide what counts: counted (item_type 0), dated, within --since. */
+/* Recounts encrypted_before over one thread's messages (timeline.h): a thread whose first
+ * unencrypted message came, in ROWID order, after an iMessage dated later. Rare where ROWIDs
+ * follow dates, as on a phone that wrote its own messages; in a database whose ROWIDs run
+ * against its dates (README, "Benchmarks") most threads come here, at about one seek per message
+ * of theirs. The same rules as the pass decide what counts: counted (item_type 0), dated, within
+ * --since (a message in more than BS_MAX_CHATS_PER_MESSAGE chats, which the pass cuts, counts
+ * here in each). */
 static enum bs_status recount_thread(struct bs_sms_pass *pass, struct bs_sqlite_query *query,
                                      struct bs_thread *thread, struct bs_error *err)
 {
