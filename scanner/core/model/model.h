@@ -146,16 +146,17 @@ struct bs_month_table {
 
 /* A thread's exposure timeline (SPEC 3.7), over its counted messages with a known date
  * (within --since). Accumulated message by message in ROWID order (timeline.h), which is
- * exact while a thread's dates rise; when an unencrypted message comes earlier than an
- * iMessage already seen, encrypted_before is recounted over that thread alone. */
+ * exact while a thread's dates rise or fall with ROWID; when an unencrypted message comes
+ * between the iMessages already seen, encrypted_before is recounted over that thread alone. */
 struct bs_thread_timeline {
     bool has_unencrypted;
     struct bs_message_key first_unencrypted; /* exposed_since */
     bool has_encrypted;
-    struct bs_message_key last_encrypted; /* the latest iMessage seen so far */
-    uint64_t encrypted_dated;             /* dated iMessages seen so far */
-    uint64_t encrypted_before;            /* dated iMessages before first_unencrypted */
-    bool needs_recount;                   /* encrypted_before is not known exactly yet */
+    struct bs_message_key first_encrypted; /* the earliest iMessage seen so far */
+    struct bs_message_key last_encrypted;  /* the latest iMessage seen so far */
+    uint64_t encrypted_dated;              /* dated iMessages seen so far */
+    uint64_t encrypted_before;             /* dated iMessages before first_unencrypted */
+    bool needs_recount;                    /* encrypted_before is not known exactly yet */
     bool has_dated;
     struct bs_message_key last_dated; /* ongoing: is the latest dated message unencrypted */
     bool is_last_dated_unencrypted;

@@ -57,10 +57,13 @@ void bs_timeline_add(struct bs_thread_timeline *timeline, const struct bs_messag
         if (!timeline->has_unencrypted || is_before(key, &timeline->first_unencrypted)) {
             timeline->encrypted_before++;
         }
+        if (!timeline->has_encrypted || is_before(key, &timeline->first_encrypted)) {
+            timeline->first_encrypted = *key;
+        }
         if (!timeline->has_encrypted || is_before(&timeline->last_encrypted, key)) {
-            timeline->has_encrypted = true;
             timeline->last_encrypted = *key;
         }
+        timeline->has_encrypted = true;
         return;
     }
     if (timeline->has_unencrypted && !is_before(key, &timeline->first_unencrypted)) {
@@ -70,8 +73,11 @@ void bs_timeline_add(struct bs_thread_timeline *timeline, const struct bs_messag
     timeline->first_unencrypted = *key;
     if (!timeline->has_encrypted || is_before(&timeline->last_encrypted, key)) {
         timeline->encrypted_before = timeline->encrypted_dated; /* every iMessage so far */
+    } else if (is_before(key, &timeline->first_encrypted)) {
+        timeline->encrypted_before = 0; /* none so far (dates falling with ROWID) */
+        timeline->needs_recount = false;
     } else {
-        timeline->needs_recount = true; /* some iMessages so far come after it: which? */
+        timeline->needs_recount = true; /* it falls between the iMessages so far: how many? */
     }
 }
 

@@ -25,8 +25,9 @@ bool bs_message_key_make(int64_t raw_date, bool is_present, int64_t rowid,
 
 /* Adds one dated counted message of the thread, in any order. Exact for exposed_since and
  * ongoing whatever the order; encrypted_before is exact unless the message is an
- * unencrypted one that comes earlier than an iMessage already added: then needs_recount is
- * set, and the caller recounts (bs_timeline_recount_*) over the thread's messages. */
+ * unencrypted one dated between the iMessages already added (neither after all of them nor
+ * before all of them): then needs_recount is set, and the caller recounts
+ * (bs_timeline_recount_*) over the thread's messages. */
 void bs_timeline_add(struct bs_thread_timeline *timeline, const struct bs_message_key *key,
                      bool is_encrypted);
 

@@ -444,12 +444,11 @@ static enum bs_status read_messages(struct bs_sms_pass *pass, struct bs_error *e
 }
 
 /* Recounts encrypted_before over one thread's messages (timeline.h): a thread whose first
- * unencrypted message came, in ROWID order, after an iMessage dated later. Rare where ROWIDs
- * follow dates, as on a phone that wrote its own messages; in a database whose ROWIDs run
- * against its dates (README, "Benchmarks") most threads come here, at about one seek per message
- * of theirs. The same rules as the pass decide what counts: counted (item_type 0), dated, within
- * --since (a message in more than BS_MAX_CHATS_PER_MESSAGE chats, which the pass cuts, counts
- * here in each). */
+ * unencrypted message came, in ROWID order, dated between iMessages already seen. Rare where
+ * ROWIDs follow dates (or run exactly against them); in a database whose dates are shuffled
+ * against ROWID most threads come here, at about one seek per message of theirs. The same rules
+ * as the pass decide what counts: counted (item_type 0), dated, within --since (a message in
+ * more than BS_MAX_CHATS_PER_MESSAGE chats, which the pass cuts, counts here in each). */
 static enum bs_status recount_thread(struct bs_sms_pass *pass, struct bs_sqlite_query *query,
                                      struct bs_thread *thread, struct bs_error *err)
 {
