@@ -172,6 +172,11 @@ struct bs_date bs_classify_date(int64_t raw, bool is_present)
     return date;
 }
 
+int32_t bs_classify_date_nanoseconds(int64_t raw)
+{
+    return raw > NANOSECOND_THRESHOLD ? (int32_t)(raw % 1000000000) : 0;
+}
+
 /* After H. Hinnant's days-to-civil and days-from-civil algorithms. */
 void bs_civil_from_days(int64_t days, int64_t *year, unsigned *month, unsigned *day)
 {

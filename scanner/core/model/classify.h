@@ -61,6 +61,10 @@ void bs_classify_add_thread_totals(struct bs_scan_result *result, const struct b
  * (is_present false) and dates past year 9999 are unknown. */
 struct bs_date bs_classify_date(int64_t raw, bool is_present);
 
+/* The sub-second part, in nanoseconds (0-999,999,999), of a message.date value that
+ * bs_classify_date reads as a known date: nanosecond values keep it, second values have none. */
+int32_t bs_classify_date_nanoseconds(int64_t raw);
+
 /* Formats a date as ISO 8601 UTC to the second ("2024-05-01T12:34:56Z") into out, which
  * must hold 21 bytes; "" when unknown. Returns out. */
 char *bs_date_format(struct bs_date date, char out[21]);

@@ -3,10 +3,6 @@
 
 #include "core/model/classify.h"
 
-/* A message.date above this magnitude is in nanoseconds (as bs_classify_date decides). */
-#define NANOSECOND_THRESHOLD   100000000000LL
-#define NANOSECONDS_PER_SECOND 1000000000LL
-
 int bs_message_key_compare(const struct bs_message_key *a, const struct bs_message_key *b)
 {
     if (a->unix_seconds != b->unix_seconds) {
@@ -38,8 +34,7 @@ bool bs_message_key_make(int64_t raw_date, bool is_present, int64_t rowid,
         return false;
     }
     out->unix_seconds = date.unix_seconds;
-    out->nanoseconds =
-        raw_date > NANOSECOND_THRESHOLD ? (int32_t)(raw_date % NANOSECONDS_PER_SECOND) : 0;
+    out->nanoseconds = bs_classify_date_nanoseconds(raw_date);
     out->rowid = rowid;
     return true;
 }
