@@ -300,6 +300,11 @@ const char *bs_compare_entry_name(const struct bs_compare *compare,
     return compare->old.threads[entry->old_index].name;
 }
 
+bool bs_compare_entry_is_fixed(const struct bs_compare_entry *entry)
+{
+    return entry->thread_index != SIZE_MAX && entry->to < entry->from && entry->to == BS_RISK_NONE;
+}
+
 const char *bs_compare_entry_change(const struct bs_compare_entry *entry)
 {
     if (entry->thread_index == SIZE_MAX) {
@@ -308,7 +313,12 @@ const char *bs_compare_entry_change(const struct bs_compare_entry *entry)
     if (entry->to > entry->from) {
         return "risk up";
     }
-    return entry->to == BS_RISK_NONE ? "fixed" : "risk down";
+    return bs_compare_entry_is_fixed(entry) ? "fixed" : "risk down";
+}
+
+const char *bs_compare_gone_meaning(void)
+{
+    return "deleted, or outside --since: not fixed";
 }
 
 /* ", " before every part but the first. */

@@ -117,6 +117,13 @@ const char *bs_compare_entry_name(const struct bs_compare *compare,
  * down to none), "risk down" or "gone". Static string. */
 const char *bs_compare_entry_change(const struct bs_compare_entry *entry);
 
+/* A thread whose risk fell to none: "fixed" (a gone thread never is). */
+bool bs_compare_entry_is_fixed(const struct bs_compare_entry *entry);
+
+/* What a gone thread means, as every report says it: "deleted, or outside --since: not fixed".
+ * Static string. */
+const char *bs_compare_gone_meaning(void);
+
 /* The one sentence every report opens its "since the last scan" part with: "1 new critical
  * group, 1 group fixed, 1 thread gone; 14 unencrypted messages since then, all in "Family"",
  * appended to out. It quotes a thread name (untrusted: the writer escapes the sentence as it

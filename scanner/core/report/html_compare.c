@@ -23,9 +23,9 @@ static void change_row(struct bs_html_page *page, const struct bs_scan_result *r
     } else {
         badge(page, entry->to);
     }
-    bs_html_putf(page, "</td><td>%s%s</td></tr>\n", bs_compare_entry_change(entry),
-                 entry->thread_index == SIZE_MAX ? ": deleted, or outside --since (not fixed)"
-                                                 : "");
+    bool is_gone = entry->thread_index == SIZE_MAX;
+    bs_html_putf(page, "</td><td>%s%s%s</td></tr>\n", bs_compare_entry_change(entry),
+                 is_gone ? ": " : "", is_gone ? bs_compare_gone_meaning() : "");
 }
 
 static void change_rows(struct bs_html_page *page, const struct bs_scan_result *result,

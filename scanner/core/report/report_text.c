@@ -506,9 +506,9 @@ static void compare_list(const struct bs_scan_result *result, const struct bs_co
         } else if (list == &compare->gone) {
             bs_strbuf_appendf(out, ": was %s", bs_risk_name(entry->from));
         } else {
-            bs_strbuf_appendf(
-                out, ": %s -> %s%s", bs_risk_name(entry->from), bs_risk_name(entry->to),
-                strcmp(bs_compare_entry_change(entry), "fixed") == 0 ? " (fixed)" : "");
+            bs_strbuf_appendf(out, ": %s -> %s%s", bs_risk_name(entry->from),
+                              bs_risk_name(entry->to),
+                              bs_compare_entry_is_fixed(entry) ? " (fixed)" : "");
         }
         bs_strbuf_append_str(out, "\n");
     }
@@ -540,8 +540,9 @@ static void compare_section(const struct bs_scan_result *result,
     bs_strbuf_free(&sentence);
     compare_list(result, compare, &compare->risk_up, "Risk up", out);
     compare_list(result, compare, &compare->risk_down, "Risk down", out);
-    compare_list(result, compare, &compare->gone, "Gone (deleted, or outside --since: not fixed)",
-                 out);
+    char gone_title[80];
+    (void)snprintf(gone_title, sizeof(gone_title), "Gone (%s)", bs_compare_gone_meaning());
+    compare_list(result, compare, &compare->gone, gone_title, out);
     compare_list(result, compare, &compare->new_unencrypted, "Unencrypted since then", out);
 }
 
