@@ -159,7 +159,8 @@ check wrong_key_sms 3 "does not decrypt to a SQLite database with the key Manife
 # A wrong Size in sms.db's record (1 byte, then 1 TB): never trusted, the padding gives the
 # size, so the scan reads the whole database as with the true one.
 "$bubblescan" --quiet --all --password-file "$password" --csv "$work/size_want.csv" \
-    "$work/plain_manifest" </dev/null >/dev/null 2>&1 || fail "plain_manifest: no CSV"
+    "$work/plain_manifest" </dev/null >/dev/null 2>"$work/size_want.err" || fail "plain_manifest: no CSV"
+grep -q "the Manifest records" "$work/size_want.err" && fail "a true Size was warned about" || pass
 for bad_size in 1 1000000000000; do
     cp -a "$work/plain_manifest" "$work/size_$bad_size"
     python3 - "$work/size_$bad_size/Manifest.db" "$bad_size" <<'EOF' || fail "size_$bad_size: not rewritten"
@@ -178,6 +179,9 @@ EOF
     check "size_$bad_size" 0 "" --password-file "$password" --all --csv "$work/size_got.csv"
     cmp -s "$work/size_want.csv" "$work/size_got.csv" && pass ||
         fail "size_$bad_size: a wrong Size changed the results"
+    # ... and the difference is told in one warning (reference/backup-format.md: warn only).
+    grep -q "^bubblescan: warning: .*the Manifest records $bad_size bytes, the decrypted file holds" \
+        "$work/err" && pass || fail "size_$bad_size: no warning: $(cat "$work/err")"
 done
 
 cp -a "$work/plain_manifest" "$work/bad_book"

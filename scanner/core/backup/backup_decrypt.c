@@ -89,6 +89,12 @@ enum bs_status bs_backup_decrypt_mbfile_key(const void *blob, size_t size,
         }
         key.has_key = status == BS_OK;
     }
+    if (status == BS_OK) {
+        const struct bs_plist_value *size_value = NULL;
+        key.has_size =
+            bs_plist_keyed_archive_member(archive, record, "Size", &size_value, NULL) == BS_OK &&
+            bs_plist_get_uint(size_value, &key.size);
+    }
     if (status == BS_ERR_NOT_FOUND) {
         /* A keyed archive without $top.root is no MBFile; the error says so too, so that a
          * caller reading err->status sees the status returned. */

@@ -46,6 +46,10 @@ enum bs_status bs_backup_decrypt_read_manifest_plist(const struct bs_plist *mani
 struct bs_backup_file_key {
     bool has_key; /* false for records without EncryptionKey (folders, links) */
     struct bs_keybag_wrapped_key wrapped;
+    /* The record's Size: the plaintext length it claims. Unreliable for SQLite files
+     * (reference/backup-format.md): the padding decides the length, Size is only compared. */
+    bool has_size;
+    uint64_t size;
 };
 
 /* Decodes a Manifest.db Files.file blob (a binary or XML keyed archive, at most

@@ -334,7 +334,7 @@ static enum bs_status read_wal(int fd, uint64_t plain_size, const struct bs_back
 
 /* An encrypted database (and its WAL, when wal is not NULL): opened through the cipher VFS,
  * decrypted page by page as SQLite reads it, from the descriptor the layout checked. */
-static enum bs_status open_encrypted_db(const struct bs_backup_file *file,
+static enum bs_status open_encrypted_db(struct bs_backup_file *file,
                                         const struct bs_backup_file *wal,
                                         const struct bs_sqlite_open_options *options,
                                         struct bs_sqlite_db **out, struct bs_error *err)
@@ -365,6 +365,10 @@ static enum bs_status open_encrypted_db(const struct bs_backup_file *file,
     uint64_t plain_size = 0;
     if (status == BS_OK) {
         status = check_encrypted_db(fd, (uint64_t)info.st_size, cipher, shown, &plain_size, err);
+    }
+    if (status == BS_OK) {
+        file->has_plain_size = true;
+        file->plain_size = plain_size;
     }
     if (status == BS_OK && wal != NULL) {
         status = read_wal(fd, plain_size, wal, cipher, err);

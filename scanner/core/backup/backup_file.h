@@ -42,7 +42,11 @@ struct bs_backup_file {
      * file's own wrapped key. NULL for a plain file. */
     const struct bs_backup_keys *keys;
     struct bs_backup_file_key key; /* key.has_key false: not listed, or no usable key */
-    char *key_problem;             /* why key.has_key is false (owned), or NULL */
+    /* Set by bs_backup_file_open_db on an encrypted database: its length as decrypted (the
+     * padding's), to compare with key.size. */
+    bool has_plain_size;
+    uint64_t plain_size;
+    char *key_problem; /* why key.has_key is false (owned), or NULL */
 };
 
 /* Reads a PRESENT file whole into *bytes (caller owns, free(); never NULL on success) and

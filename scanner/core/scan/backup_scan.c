@@ -298,6 +298,17 @@ static enum bs_status read_messages(struct backup_scan *scan, struct bs_error *e
         status = bs_sms_store_read(db, &options, &scan->report->result, err);
     }
     bs_sqlite_db_close(db);
+    const struct bs_backup_file *sms = &scan->files[ROLE_SMS];
+    if (status == BS_OK && sms->has_plain_size && sms->key.has_size &&
+        sms->key.size != sms->plain_size) {
+        /* The padding decides the length (reference/backup-format.md: Size is unreliable for
+         * SQLite files); the difference is told, not trusted. */
+        status = bs_backup_facts_add_warning(&scan->report->backup, err,
+                                             "%s: the Manifest records %" PRIu64
+                                             " bytes, the decrypted file holds %" PRIu64
+                                             "; its own length was used",
+                                             roles[ROLE_SMS].label, sms->key.size, sms->plain_size);
+    }
     if (status != BS_OK && status != BS_ERR_INTERRUPTED && status != BS_ERR_NOMEM) {
         bs_error_prefix(err, "%s", roles[ROLE_SMS].label);
     }
