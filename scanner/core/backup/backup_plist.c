@@ -348,26 +348,6 @@ void bs_backup_prefs_clear(struct bs_backup_prefs *prefs)
     memset(prefs, 0, sizeof(*prefs));
 }
 
-static enum bs_status add_finding(struct bs_backup_facts *facts, enum bs_finding_code code,
-                                  bool is_indirect, struct bs_strbuf *text, struct bs_error *err)
-{
-    char *owned = bs_strbuf_take(text);
-    struct bs_finding *grown =
-        owned == NULL
-            ? NULL
-            : realloc(facts->findings, (facts->finding_count + 1) * sizeof(*facts->findings));
-    if (grown == NULL) {
-        free(owned);
-        return bs_error_set(err, BS_ERR_NOMEM, "out of memory");
-    }
-    facts->findings = grown;
-    struct bs_finding *finding = &facts->findings[facts->finding_count++];
-    finding->code = code;
-    finding->text = owned;
-    finding->is_indirect = is_indirect;
-    return BS_OK;
-}
-
 static void clear_findings(struct bs_backup_facts *facts)
 {
     for (size_t i = 0; i < facts->finding_count; i++) {
@@ -395,7 +375,7 @@ static enum bs_status encryption_finding(struct bs_backup_facts *facts,
         bs_strbuf_append_str(&text, "This backup is encrypted: good. Its Info.plist, "
                                     "Manifest.plist and Status.plist are still plaintext "
                                     "(phone number, serial number, app list).");
-        return add_finding(facts, BS_FINDING_BACKUP_ENCRYPTED, false, &text, err);
+        return bs_backup_facts_add_finding(facts, BS_FINDING_BACKUP_ENCRYPTED, false, &text, err);
     }
     if (claim == BS_BACKUP_CLAIM_NO) {
         bs_strbuf_append_str(&text, "This backup is not encrypted (Manifest.plist: IsEncrypted "
@@ -412,7 +392,7 @@ static enum bs_status encryption_finding(struct bs_backup_facts *facts,
     }
     bs_strbuf_append_str(&text, ": every message in it is in plaintext on this computer. Turn "
                                 "on \"Encrypt local backup\" and make a new backup.");
-    return add_finding(facts, BS_FINDING_BACKUP_UNENCRYPTED, false, &text, err);
+    return bs_backup_facts_add_finding(facts, BS_FINDING_BACKUP_UNENCRYPTED, false, &text, err);
 }
 
 static enum bs_status icloud_messages_finding(struct bs_backup_facts *facts,
@@ -448,7 +428,8 @@ static enum bs_status icloud_messages_finding(struct bs_backup_facts *facts,
                           synced, synced == 1 ? "" : "s");
     }
     bs_strbuf_append_str(&text, ". Without Advanced Data Protection, Apple holds the keys.");
-    return add_finding(facts, BS_FINDING_MESSAGES_IN_ICLOUD, is_indirect, &text, err);
+    return bs_backup_facts_add_finding(facts, BS_FINDING_MESSAGES_IN_ICLOUD, is_indirect, &text,
+                                       err);
 }
 
 static enum bs_status icloud_backup_finding(struct bs_backup_facts *facts,
@@ -481,7 +462,8 @@ static enum bs_status icloud_backup_finding(struct bs_backup_facts *facts,
                           "made on %s. Without Advanced Data Protection, Apple can read it.",
                           day_of(prefs->last_cloud_backup, day));
     }
-    return add_finding(facts, BS_FINDING_ICLOUD_BACKUP, setting != BS_BACKUP_CLAIM_YES, &text, err);
+    return bs_backup_facts_add_finding(facts, BS_FINDING_ICLOUD_BACKUP,
+                                       setting != BS_BACKUP_CLAIM_YES, &text, err);
 }
 
 enum bs_status bs_backup_findings_build(struct bs_backup_facts *facts,
@@ -504,7 +486,7 @@ enum bs_status bs_backup_findings_build(struct bs_backup_facts *facts,
         bs_strbuf_append_str(&text, "Advanced Data Protection cannot be seen in a backup: check "
                                     "Settings > [your name] > iCloud > Advanced Data "
                                     "Protection.");
-        status = add_finding(facts, BS_FINDING_ADP_UNKNOWN, false, &text, err);
+        status = bs_backup_facts_add_finding(facts, BS_FINDING_ADP_UNKNOWN, false, &text, err);
     }
     if (status != BS_OK) {
         clear_findings(facts);

@@ -211,20 +211,11 @@ enum bs_status bs_app_findings_add(struct bs_backup_facts *facts, struct bs_erro
         }
         struct bs_strbuf text = {0};
         finding_text(facts, app, &text);
-        char *owned = bs_strbuf_take(&text);
-        struct bs_finding *grown =
-            owned == NULL
-                ? NULL
-                : realloc(facts->findings, (facts->finding_count + 1) * sizeof(*facts->findings));
-        if (grown == NULL) {
-            free(owned);
-            return bs_error_set(err, BS_ERR_NOMEM, "out of memory");
+        enum bs_status status =
+            bs_backup_facts_add_finding(facts, BS_FINDING_APP_DATA_AT_REST, false, &text, err);
+        if (status != BS_OK) {
+            return status;
         }
-        facts->findings = grown;
-        struct bs_finding *finding = &facts->findings[facts->finding_count++];
-        finding->code = BS_FINDING_APP_DATA_AT_REST;
-        finding->text = owned;
-        finding->is_indirect = false;
     }
     return BS_OK;
 }

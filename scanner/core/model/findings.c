@@ -1,4 +1,4 @@
-/* Destructor and names of the at-rest findings (see findings.h). */
+/* Destructor, appending and names of the at-rest findings (see findings.h). */
 #include "core/model/findings.h"
 
 #include <stdlib.h>
@@ -26,6 +26,27 @@ void bs_backup_facts_clear(struct bs_backup_facts *facts)
     free(facts->warnings);
     bs_apps_at_rest_clear(&facts->apps);
     memset(facts, 0, sizeof(*facts));
+}
+
+enum bs_status bs_backup_facts_add_finding(struct bs_backup_facts *facts, enum bs_finding_code code,
+                                           bool is_indirect, struct bs_strbuf *text,
+                                           struct bs_error *err)
+{
+    char *owned = bs_strbuf_take(text);
+    struct bs_finding *grown =
+        owned == NULL
+            ? NULL
+            : realloc(facts->findings, (facts->finding_count + 1) * sizeof(*facts->findings));
+    if (grown == NULL) {
+        free(owned);
+        return bs_error_set(err, BS_ERR_NOMEM, "out of memory");
+    }
+    facts->findings = grown;
+    struct bs_finding *finding = &facts->findings[facts->finding_count++];
+    finding->code = code;
+    finding->text = owned;
+    finding->is_indirect = is_indirect;
+    return BS_OK;
 }
 
 const char *bs_finding_code_name(enum bs_finding_code code)

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/base/status.h"
+#include "core/base/text.h"
 #include "core/model/app_findings.h"
 #include "core/model/model.h"
 
@@ -58,6 +60,12 @@ struct bs_backup_facts {
 
 /* Frees what facts owns and zeroes it. NULL-safe. */
 void bs_backup_facts_clear(struct bs_backup_facts *facts);
+
+/* Appends a finding of code whose text is taken from text (left empty either way).
+ * BS_ERR_NOMEM when text ran out of memory or the list cannot grow: facts stays as it was. */
+enum bs_status bs_backup_facts_add_finding(struct bs_backup_facts *facts, enum bs_finding_code code,
+                                           bool is_indirect, struct bs_strbuf *text,
+                                           struct bs_error *err);
 
 /* The code as written in reports ("backup-unencrypted"). Static string. */
 const char *bs_finding_code_name(enum bs_finding_code code);
