@@ -158,12 +158,10 @@ static enum bs_status read_report(const struct bs_json_doc *doc, struct bs_old_r
     return status;
 }
 
-enum bs_status bs_compare_read_bytes(const char *bytes, size_t length, struct bs_old_report *out,
-                                     struct bs_error *err)
+/* The report in doc, which was parsed with status (doc may be NULL unless BS_OK); frees doc. */
+static enum bs_status read_parsed(enum bs_status status, struct bs_json_doc *doc,
+                                  struct bs_old_report *out, struct bs_error *err)
 {
-    memset(out, 0, sizeof(*out));
-    struct bs_json_doc *doc = NULL;
-    enum bs_status status = bs_json_doc_parse(bytes, length, &doc, err);
     if (status == BS_OK) {
         status = read_report(doc, out, err);
     }
@@ -174,18 +172,20 @@ enum bs_status bs_compare_read_bytes(const char *bytes, size_t length, struct bs
     return status;
 }
 
+enum bs_status bs_compare_read_bytes(const char *bytes, size_t length, struct bs_old_report *out,
+                                     struct bs_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    struct bs_json_doc *doc = NULL;
+    enum bs_status status = bs_json_doc_parse(bytes, length, &doc, err);
+    return read_parsed(status, doc, out, err);
+}
+
 enum bs_status bs_compare_read_file(const char *path, struct bs_old_report *out,
                                     struct bs_error *err)
 {
     memset(out, 0, sizeof(*out));
     struct bs_json_doc *doc = NULL;
     enum bs_status status = bs_json_doc_read_file(path, &doc, err);
-    if (status == BS_OK) {
-        status = read_report(doc, out, err);
-    }
-    bs_json_doc_free(doc);
-    if (status != BS_OK) {
-        bs_old_report_clear(out);
-    }
-    return status;
+    return read_parsed(status, doc, out, err);
 }
