@@ -127,6 +127,13 @@ void bs_backup_wipe_free(void *bytes, size_t size)
     free(bytes);
 }
 
+/* The error for an encrypted file whose key could not be unwrapped, and why. */
+static enum bs_status no_key(const struct bs_backup_file *file, struct bs_error *err)
+{
+    return bs_error_set(err, BS_ERR_FORMAT, "%s cannot be decrypted: %s", shown_name(file),
+                        file->key_problem != NULL ? file->key_problem : "no key");
+}
+
 /* Reads an encrypted file whole and decrypts it in the same buffer: nothing but ciphertext is
  * ever on disk, and a large sms.db is held once. */
 static enum bs_status read_encrypted(const struct bs_backup_file *file, size_t max_bytes,
@@ -135,8 +142,7 @@ static enum bs_status read_encrypted(const struct bs_backup_file *file, size_t m
 {
     const char *shown = shown_name(file);
     if (!file->key.has_key) {
-        return bs_error_set(err, BS_ERR_FORMAT, "%s cannot be decrypted: %s", shown,
-                            file->key_problem != NULL ? file->key_problem : "no key");
+        return no_key(file, err);
     }
     /* The ciphertext is the plaintext and at most one block of padding. */
     size_t max_cipher_bytes = max_bytes < BS_MAX_DECRYPTED_FILE_BYTES - BS_BACKUP_CRYPTO_BLOCK_BYTES
@@ -341,8 +347,7 @@ static enum bs_status open_encrypted_db(struct bs_backup_file *file,
 {
     const char *shown = shown_name(file);
     if (!file->key.has_key) {
-        return bs_error_set(err, BS_ERR_FORMAT, "%s cannot be decrypted: %s", shown,
-                            file->key_problem != NULL ? file->key_problem : "no key");
+        return no_key(file, err);
     }
     int fd = -1;
     struct stat info;
@@ -506,8 +511,7 @@ enum bs_status bs_backup_file_read_head(const struct bs_backup_file *file,
     }
     const char *shown = shown_name(file);
     if (file->keys != NULL && !file->key.has_key) {
-        return bs_error_set(err, BS_ERR_FORMAT, "%s cannot be decrypted: %s", shown,
-                            file->key_problem != NULL ? file->key_problem : "no key");
+        return no_key(file, err);
     }
     int fd = -1;
     struct stat info;
