@@ -88,4 +88,20 @@ trace encrypted_demo --password-file "$password"
 check encrypted_demo tree READ "$WA" ChatStorage.sqlite \
     AppDomainGroup-group.org.whispersystems.signal grdb/signal.sqlite
 
+# The apps case encrypted: the same reads; its hostile rows (a link, a linked folder) are
+# never opened, and what they point to is never read.
+trace encrypted_apps --password-file "$password"
+check encrypted_apps tree READ "$WA" ChatStorage.sqlite "$WA" ContactsV2.sqlite \
+    AppDomain-net.whatsapp.WhatsApp Library/Media/cache.db \
+    AppDomainGroup-group.org.whispersystems.signal grdb/signal.sqlite \
+    AppDomainGroup-group.ph.telegra.Telegraph telegram-data/account-1/postbox/db/db_sqlite \
+    AppDomain-com.facebook.Messenger lightspeed-userDatabases/100004567890123.db
+check encrypted_apps tree NEVER "$WA" ChatStorage.sqlite-wal "$WA" ChatStorage.sqlite-shm \
+    "$WA" ChatStorage.sqlite.bak "$WA" Library/old.sqlite3-journal \
+    HomeDomain Library/Notes/notes.sqlite \
+    AppDomain-ph.telegra.Telegraph telegram-data/link/db_sqlite \
+    AppDomain-com.facebook.Messenger Library/Caches/escape.db
+grep -q "/etc/passwd" "$work/encrypted_apps.trace" && fail "encrypted_apps: a link was followed" ||
+    pass
+
 finish app_reads

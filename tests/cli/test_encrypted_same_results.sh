@@ -21,12 +21,15 @@ scan() { # OUT SOURCE [ARGS...]
 }
 
 # Each twin and the plain folder it was made from (fixtures/backups/CMakeLists.txt).
-twins="encrypted_demo=demo encrypted_wal=wal encrypted_unpadded=demo encrypted_ios10=wal"
+twins="encrypted_demo=demo encrypted_wal=wal encrypted_unpadded=demo encrypted_ios10=wal
+       encrypted_apps=apps"
 for twin in $twins; do
     encrypted=backup_${twin%%=*} plain=backup_${twin##*=}
     scan "$work/$plain" "$fixtures/$plain" || { fail "$plain: exit $?"; continue; }
     scan "$work/$encrypted" "$fixtures/$encrypted" --password-file "$password" ||
         { fail "$encrypted: exit $?: $(cat "$work/$encrypted/stderr.txt")"; continue; }
+    # The warnings name the folder scanned: the twin's name stands for the plain one's.
+    sed -i "s/$encrypted/$plain/g" "$work/$encrypted/stderr.txt"
     for f in threads.csv signal.csv stderr.txt; do
         cmp -s "$work/$plain/$f" "$work/$encrypted/$f" && pass ||
             fail "$encrypted: $f differs from $plain's: $(diff "$work/$plain/$f" "$work/$encrypted/$f" | head -n 5)"

@@ -16,6 +16,9 @@
  *     rewritten as the NSKeyedArchiver MBFile record a device writes (EncryptionKey = 4-byte
  *     little-endian class + wrapped key, ProtectionClass, Size, Mode, ...); files in the folder
  *     that Manifest.db does not list are encrypted with a key nobody keeps;
+ *   - the hostile rows of a fixture kept hostile: a row whose fileID is not 40 lower-case hex
+ *     keeps its record with nothing stored; a stored link, or a file whose <xx> folder is a
+ *     link, is linked again the same way (what it points to is never read or written);
  *   - Manifest.db rebuilt in memory with those records, its header marked WAL-mode as real
  *     ones are, then encrypted with the ManifestKey (class 4) unless --plain-manifest-db (an
  *     iOS 10.0-10.1 backup, whose Manifest.db is plain);
@@ -601,6 +604,66 @@ static bool stored_paths(const struct builder *b, const char *file_id, char *fro
     return true;
 }
 
+/* A link in the plain folder, made again at to with the same target (never followed). */
+static bool copy_link(const char *from, const char *to)
+{
+    char target[MAX_PATH_BYTES];
+    ssize_t length = readlink(from, target, sizeof(target) - 1);
+    if (length < 0 || (size_t)length >= sizeof(target) - 1) {
+        fail("%s: cannot read the link", from);
+        return false;
+    }
+    target[length] = '\0';
+    if (symlink(target, to) != 0 && errno != EEXIST) {
+        fail("%s: %s", to, strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+/* When the <xx> folder of file_id is a link in the plain folder (a path that escapes the
+ * backup), the same link in the twin; *linked says so. */
+static bool copy_link_folder(const struct builder *b, const char *file_id, bool *linked)
+{
+    char folder[3] = {file_id[0], file_id[1], '\0'};
+    char from_dir[MAX_PATH_BYTES];
+    char to_dir[MAX_PATH_BYTES];
+    struct stat info;
+    *linked = false;
+    if (!join(from_dir, sizeof(from_dir), b->options->from, folder) ||
+        !join(to_dir, sizeof(to_dir), b->work, folder)) {
+        return false;
+    }
+    if (lstat(from_dir, &info) != 0 || !S_ISLNK(info.st_mode)) {
+        return true;
+    }
+    *linked = true;
+    return copy_link(from_dir, to_dir);
+}
+
+/* A listed file's stored copy: encrypted with key when it is a regular file, linked again when
+ * it is a link, nothing when it is missing (a listed file may be). */
+static bool encrypt_stored(struct builder *b, const char *from, const char *to,
+                           const uint8_t key[BS_BACKUP_CRYPTO_KEY_BYTES], size_t *size)
+{
+    struct stat info;
+    if (lstat(from, &info) != 0) {
+        return true;
+    }
+    if (S_ISLNK(info.st_mode)) {
+        return copy_link(from, to);
+    }
+    if (!S_ISREG(info.st_mode)) {
+        fail("%s: neither a regular file nor a link", from);
+        return false;
+    }
+    if (!encrypt_file(b, from, to, key, size)) {
+        return false;
+    }
+    b->files_encrypted++;
+    return true;
+}
+
 /* One Files row: the file encrypted into the new folder (when the plain folder has it), and
  * the row's new MBFile record. */
 static bool encrypt_row(struct builder *b, const char *file_id, const char *relative_path,
@@ -617,20 +680,19 @@ static bool encrypt_row(struct builder *b, const char *file_id, const char *rela
     char to[MAX_PATH_BYTES];
     size_t size = 0;
     bool ok = false;
-    struct stat info;
-    if (strlen(file_id) != 40 || !new_file_key(b, protection_class, key, value) ||
-        !stored_paths(b, file_id, from, to, true)) {
+    if (!new_file_key(b, protection_class, key, value)) {
         goto done;
     }
-    if (lstat(from, &info) == 0) { /* a listed file may be missing: then only its record */
-        if (!S_ISREG(info.st_mode)) {
-            fail("%s: not a regular file; this tool encrypts plain fixture backups only", from);
+    /* The hostile rows of a fixture stay as hostile: a fileID that is no fileID keeps its
+     * record and nothing stored; a stored link, or a file behind a linked <xx> folder, is
+     * linked the same way in the twin, and what it points to is never read or written. */
+    if (strlen(file_id) == 40 && strspn(file_id, "0123456789abcdef") == 40) {
+        bool linked = false;
+        if (!copy_link_folder(b, file_id, &linked) ||
+            !stored_paths(b, file_id, from, to, !linked) ||
+            (!linked && !encrypt_stored(b, from, to, key, &size))) {
             goto done;
         }
-        if (!encrypt_file(b, from, to, key, &size)) {
-            goto done;
-        }
-        b->files_encrypted++;
     }
     ok = mbfile_blob(b, relative_path, 0100644, size, protection_class, value, blob, blob_size);
 done:
@@ -777,9 +839,11 @@ static bool encrypt_orphans(struct builder *b)
     const struct dirent *folder;
     while (ok && (folder = readdir(root)) != NULL) {
         char from_dir[MAX_PATH_BYTES];
+        struct stat folder_info;
         if (!is_hex_pair(folder->d_name) ||
-            !join(from_dir, sizeof(from_dir), b->options->from, folder->d_name)) {
-            continue;
+            !join(from_dir, sizeof(from_dir), b->options->from, folder->d_name) ||
+            lstat(from_dir, &folder_info) != 0 || !S_ISDIR(folder_info.st_mode)) {
+            continue; /* a linked <xx> folder was linked again with its row */
         }
         DIR *dir = opendir(from_dir);
         const struct dirent *entry;
