@@ -409,10 +409,12 @@ static void test_read_folder(void)
     struct bs_backup_facts facts = {0};
     struct bs_backup_folder_plists folder;
     struct bs_error err = {BS_OK, ""};
-    CHECK_INT_EQ(bs_backup_plist_read_folder(FIXTURES "/backup_demo", &facts, &folder, &err),
+    struct bs_plist *kept = (struct bs_plist *)&folder; /* must be reset to NULL */
+    CHECK_INT_EQ(bs_backup_plist_read_folder(FIXTURES "/backup_demo", &facts, &folder, &kept, &err),
                  BS_OK);
     CHECK(folder.has_manifest_plist);
     CHECK_INT_EQ(folder.says_encrypted, BS_BACKUP_CLAIM_NO);
+    CHECK(kept == NULL); /* kept only when encrypted */
     CHECK_STR_EQ(facts.device.device_name, "Alex's iPhone");
     CHECK_STR_EQ(facts.device.product_version, "18.3");
     CHECK(facts.device.has_passcode_fact && facts.device.was_passcode_set);
@@ -420,9 +422,18 @@ static void test_read_folder(void)
     CHECK_INT_EQ(facts.warning_count, 0);
     bs_backup_facts_clear(&facts);
 
-    CHECK_INT_EQ(
-        bs_backup_plist_read_folder(FIXTURES "/backup_no_manifest_plist", &facts, &folder, &err),
-        BS_OK);
+    /* An encrypted backup's Manifest.plist is handed over, parsed, for its keybag. */
+    CHECK_INT_EQ(bs_backup_plist_read_folder(FIXTURES "/backup_encrypted_demo", &facts, &folder,
+                                             &kept, &err),
+                 BS_OK);
+    CHECK_INT_EQ(folder.says_encrypted, BS_BACKUP_CLAIM_YES);
+    CHECK(kept != NULL && bs_plist_dict_get(bs_plist_root(kept), "BackupKeyBag") != NULL);
+    bs_plist_free(kept);
+    bs_backup_facts_clear(&facts);
+
+    CHECK_INT_EQ(bs_backup_plist_read_folder(FIXTURES "/backup_no_manifest_plist", &facts, &folder,
+                                             NULL, &err),
+                 BS_OK);
     CHECK(!folder.has_manifest_plist);
     CHECK_INT_EQ(folder.says_encrypted, BS_BACKUP_CLAIM_UNKNOWN);
     CHECK(!facts.has_status_fact);
@@ -452,7 +463,7 @@ static void test_read_folder(void)
     if (fd >= 0) {
         close(fd);
     }
-    CHECK_INT_EQ(bs_backup_plist_read_folder(base, &facts, &folder, &err), BS_OK);
+    CHECK_INT_EQ(bs_backup_plist_read_folder(base, &facts, &folder, NULL, &err), BS_OK);
     CHECK(!folder.has_manifest_plist);
     CHECK_INT_EQ(facts.warning_count, 3);
     CHECK(has_warning(&facts, "Manifest.plist could not be used"));

@@ -199,11 +199,14 @@ static enum bs_status load_folder_plist(const char *root, const char *name,
 
 enum bs_status bs_backup_plist_read_folder(const char *root, struct bs_backup_facts *facts,
                                            struct bs_backup_folder_plists *folder,
-                                           struct bs_error *err)
+                                           struct bs_plist **manifest, struct bs_error *err)
 {
     static const char *const names[] = {"Info.plist", "Manifest.plist", "Status.plist"};
     enum bs_status status = BS_OK;
     memset(folder, 0, sizeof(*folder));
+    if (manifest != NULL) {
+        *manifest = NULL;
+    }
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && status == BS_OK; i++) {
         struct bs_plist *plist = NULL;
         status = load_folder_plist(root, names[i], facts, &plist, err);
@@ -214,6 +217,11 @@ enum bs_status bs_backup_plist_read_folder(const char *root, struct bs_backup_fa
             status = bs_backup_plist_read_info(plist, facts, err);
         } else if (i == 1) {
             status = bs_backup_plist_read_manifest(plist, facts, folder, err);
+            if (status == BS_OK && manifest != NULL &&
+                folder->says_encrypted == BS_BACKUP_CLAIM_YES) {
+                *manifest = plist; /* the caller's now */
+                plist = NULL;
+            }
         } else {
             status = bs_backup_plist_read_status(plist, facts, err);
         }

@@ -85,10 +85,12 @@ enum bs_status bs_backup_plist_read_status(const struct bs_plist *plist,
 /* Reads root/Info.plist, root/Manifest.plist and root/Status.plist, each when present: opened
  * without following links, refused above BS_MAX_PLIST_BYTES before parsing, then read as
  * above. A plist that is missing is fine; one that is unreadable, oversized or malformed adds
- * a warning and is skipped. BS_ERR_NOMEM only. */
+ * a warning and is skipped. When manifest is not NULL and Manifest.plist says IsEncrypted
+ * true, *manifest receives its parsed tree (the caller's, bs_plist_free), so that its keybag
+ * is read from the same bytes; else NULL. BS_ERR_NOMEM only. */
 enum bs_status bs_backup_plist_read_folder(const char *root, struct bs_backup_facts *facts,
                                            struct bs_backup_folder_plists *folder,
-                                           struct bs_error *err);
+                                           struct bs_plist **manifest, struct bs_error *err);
 
 /* com.apple.madrid.plist: CloudKitSyncingEnabled (a boolean, or an integer 0/1). */
 void bs_backup_prefs_read_madrid(const struct bs_plist *plist, struct bs_backup_prefs *prefs);

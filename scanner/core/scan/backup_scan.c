@@ -58,6 +58,7 @@ struct backup_scan {
     struct bs_backup_prefs prefs;
     struct bs_ids *ids;
     struct bs_contacts *contacts;
+    struct bs_plist *manifest_plist;        /* an encrypted backup's Manifest.plist, parsed once */
     struct bs_backup_encryption encryption; /* an encrypted backup's keybag and ManifestKey */
     struct bs_backup_keys *keys; /* its class keys: kept until every located file is cleared */
 };
@@ -326,33 +327,14 @@ static bool has_entry(const char *root, const char *name)
     return found;
 }
 
-/* The keybag and ManifestKey of the folder's Manifest.plist (read again: the plist reader
- * keeps device facts only). */
+/* The keybag and ManifestKey of the folder's Manifest.plist, from the tree the plist reader
+ * parsed (the same bytes it read the device facts and IsEncrypted from). */
 static enum bs_status read_encryption(struct backup_scan *scan, struct bs_error *err)
 {
-    struct bs_strbuf path = {0};
-    bs_strbuf_appendf(&path, "%s/Manifest.plist", scan->request->source_path);
-    char *owned = bs_strbuf_take(&path);
-    if (owned == NULL) {
-        return bs_error_set(err, BS_ERR_NOMEM, "out of memory");
+    if (scan->manifest_plist == NULL) {
+        return bs_error_set(err, BS_ERR_INTERNAL, "Manifest.plist was not kept for its keybag");
     }
-    struct bs_backup_file file = {.state = BS_BACKUP_FILE_PRESENT, .path = owned};
-    uint8_t *bytes = NULL;
-    size_t size = 0;
-    struct bs_plist *plist = NULL;
-    enum bs_status status = bs_backup_file_read(&file, BS_MAX_PLIST_BYTES, &bytes, &size, err);
-    if (status == BS_OK) {
-        status = bs_plist_parse(bytes, size, &plist, err);
-    }
-    if (status == BS_OK) {
-        status = bs_backup_decrypt_read_manifest_plist(plist, &scan->encryption, err);
-    } else if (status != BS_ERR_NOMEM) {
-        bs_error_prefix(err, "reading Manifest.plist again for its keybag");
-    }
-    bs_plist_free(plist);
-    free(bytes);
-    bs_backup_file_clear(&file);
-    return status;
+    return bs_backup_decrypt_read_manifest_plist(scan->manifest_plist, &scan->encryption, err);
 }
 
 static void on_key_derivation(enum bs_backup_crypto_kdf_phase phase, void *context)
@@ -437,8 +419,9 @@ static enum bs_status open_layout(struct backup_scan *scan, struct bs_error *err
 static enum bs_status run(struct backup_scan *scan, struct bs_error *err)
 {
     struct bs_scan_report *report = scan->report;
-    enum bs_status status = bs_backup_plist_read_folder(scan->request->source_path, &report->backup,
-                                                        &scan->evidence.folder, err);
+    enum bs_status status =
+        bs_backup_plist_read_folder(scan->request->source_path, &report->backup,
+                                    &scan->evidence.folder, &scan->manifest_plist, err);
     if (status == BS_OK) {
         status = bs_ids_create(&scan->ids, err);
     }
@@ -507,6 +490,7 @@ enum bs_status bs_backup_scan(const struct bs_scan_request *request,
     }
     bs_backup_keys_free(scan.keys); /* after the files, which borrow them */
     bs_backup_prefs_clear(&scan.prefs);
+    bs_plist_free(scan.manifest_plist);
     bs_contacts_free(scan.contacts);
     bs_ids_free(scan.ids);
     return status;
