@@ -251,9 +251,12 @@ static void risk_and_transport(struct bs_html_page *page, const struct bs_scan_r
                      "<text x=\"0\" y=\"%.0f\" style=\"font-weight:600;fill:#1d2329\">%s</text>"
                      "<text x=\"0\" y=\"%.0f\">%s</text>",
                      y + 13, bs_risk_name((enum bs_risk)r), y + 29, meanings[r]);
-        bs_html_putf(
-            page, "<rect x=\"250\" y=\"%.0f\" width=\"%.1f\" height=\"24\" rx=\"3\" fill=\"%s\"/>",
-            y + 4, w < 2 ? 2 : w, risk_colours[r]);
+        if (by_risk[r] > 0) { /* none drawn for 0: a sliver in red would say "some" */
+            bs_html_putf(page,
+                         "<rect x=\"250\" y=\"%.0f\" width=\"%.1f\" height=\"24\" rx=\"3\" "
+                         "fill=\"%s\"/>",
+                         y + 4, w < 2 ? 2 : w, risk_colours[r]);
+        }
         bs_html_putf(page, "<text x=\"%.1f\" y=\"%.0f\" style=\"font-weight:600;fill:#1d2329\">",
                      258 + w, y + 21);
         bs_html_number(page, by_risk[r]);
