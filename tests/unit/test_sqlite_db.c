@@ -21,7 +21,7 @@ static void *make_image(size_t *size)
         sqlite3_exec(db,
                      "CREATE TABLE v (x);"
                      "INSERT INTO v VALUES (42), (-9223372036854775808), (NULL), ('17'), (2.9),"
-                     " (-2.9), (1e300), (x'00ff'), (x''), (''), ('SMS');",
+                     " (-2.9), (1e300), (x'00ff'), (x''), (''), ('SMS'), (7.0);",
                      NULL, NULL, NULL) == SQLITE_OK) {
         sqlite3_int64 length = 0;
         unsigned char *bytes = sqlite3_serialize(db, "main", &length, 0);
@@ -49,21 +49,27 @@ int main(void)
     struct bs_sqlite_query *query = NULL;
     CHECK_INT_EQ(bs_sqlite_query_prepare(db, "SELECT x, x FROM v ORDER BY rowid", &query, &err),
                  BS_OK);
+    /* key: bs_sqlite_query_key, a join key as SQL's = matches it (whole numbers only). */
     static const struct {
         bool is_present;
         int64_t value;
         const char *bytes; /* NULL: no text */
         size_t length;
+        bool is_key;
+        int64_t key;
     } rows[] = {
-        {true, 42, NULL, 0},     {true, INT64_MIN, NULL, 0}, {false, 0, NULL, 0}, /* NULL */
-        {false, 0, "17", 2}, /* text where an integer belongs is not a number */
-        {true, 2, NULL, 0},  /* a real is truncated */
-        {true, -2, NULL, 0},     {false, 0, NULL, 0}, /* a real beyond int64 is absent, not
-                                                         undefined */
-        {false, 0, "\0\xff", 2},                      /* a blob reads as its bytes */
-        {false, 0, "", 0},                            /* a zero-length blob is "", not NULL */
-        {false, 0, "", 0},                            /* empty text */
-        {false, 0, "SMS", 3},
+        {true, 42, NULL, 0, true, 42},
+        {true, INT64_MIN, NULL, 0, true, INT64_MIN},
+        {false, 0, NULL, 0, false, 0}, /* NULL */
+        {false, 0, "17", 2, false, 0}, /* text where an integer belongs is not a number */
+        {true, 2, NULL, 0, false, 0},  /* a real is truncated; as a key it matches nothing */
+        {true, -2, NULL, 0, false, 0},
+        {false, 0, NULL, 0, false, 0},     /* a real beyond int64 is absent, not undefined */
+        {false, 0, "\0\xff", 2, false, 0}, /* a blob reads as its bytes */
+        {false, 0, "", 0, false, 0},       /* a zero-length blob is "", not NULL */
+        {false, 0, "", 0, false, 0},       /* empty text */
+        {false, 0, "SMS", 3, false, 0},
+        {true, 7, NULL, 0, true, 7}, /* a whole real is a key: 7.0 = 7 in SQL */
     };
     size_t count = 0;
     bool has_row = true;
@@ -72,6 +78,9 @@ int main(void)
         bool is_present = !rows[count].is_present;
         CHECK_INT_EQ(bs_sqlite_query_int(query, 0, &is_present), rows[count].value);
         CHECK(is_present == rows[count].is_present);
+        bool is_key = !rows[count].is_key;
+        CHECK_INT_EQ(bs_sqlite_query_key(query, 0, &is_key), rows[count].key);
+        CHECK(is_key == rows[count].is_key);
         size_t length = 99;
         const char *bytes = bs_sqlite_query_text(query, 1, &length);
         if (rows[count].bytes == NULL) {

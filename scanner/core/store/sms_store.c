@@ -23,6 +23,7 @@
 
 struct join_cursor {
     struct bs_sqlite_query *query;
+    bool has_value_column; /* the join's second column (chat_id); attachments have none */
     bool has_row;
     int64_t message_id;
     int64_t value;
@@ -37,9 +38,11 @@ static enum bs_status take_pairs(struct bs_sms_pass *pass, struct bs_error *err)
 }
 
 static enum bs_status cursor_open(struct bs_sms_pass *pass, struct join_cursor *cursor,
-                                  const char *template, const char *table, struct bs_error *err)
+                                  const char *template, const char *table, bool has_value_column,
+                                  struct bs_error *err)
 {
     memset(cursor, 0, sizeof(*cursor));
+    cursor->has_value_column = has_value_column;
     if (!bs_sqlite_db_has_table(pass->db, table)) {
         return BS_OK; /* an absent join table reads as empty */
     }
@@ -58,11 +61,16 @@ static enum bs_status cursor_step(struct join_cursor *cursor, struct bs_error *e
         if (status != BS_OK || !cursor->has_row) {
             return status;
         }
+        /* Keys as SQL's = matches them (the recount's queries join by SQL): a message_id or
+         * chat_id that is not a whole number joins nothing. */
         bool has_id = false;
-        cursor->message_id = bs_sqlite_query_int(cursor->query, 0, &has_id);
-        cursor->value = bs_sqlite_query_int(cursor->query, 1, &cursor->has_value);
+        cursor->message_id = bs_sqlite_query_key(cursor->query, 0, &has_id);
+        cursor->has_value = false;
+        if (cursor->has_value_column) {
+            cursor->value = bs_sqlite_query_key(cursor->query, 1, &cursor->has_value);
+        }
         if (has_id) {
-            return BS_OK; /* rows whose message_id is not a number join nothing */
+            return BS_OK;
         }
     }
 }
@@ -357,16 +365,16 @@ static enum bs_status read_messages(struct bs_sms_pass *pass, struct bs_error *e
     struct join_cursor attachments_cursor;
     struct bs_sqlite_query *query = NULL;
     enum bs_status status =
-        cursor_open(pass, &chats_cursor, bs_sql_message_chats, "chat_message_join", err);
+        cursor_open(pass, &chats_cursor, bs_sql_message_chats, "chat_message_join", true, err);
     if (status == BS_OK) {
         status = cursor_open(pass, &recoverable_cursor, bs_sql_message_recoverable_chats,
-                             "chat_recoverable_message_join", err);
+                             "chat_recoverable_message_join", true, err);
     } else {
         memset(&recoverable_cursor, 0, sizeof(recoverable_cursor));
     }
     if (status == BS_OK) {
         status = cursor_open(pass, &attachments_cursor, bs_sql_message_attachments,
-                             "message_attachment_join", err);
+                             "message_attachment_join", false, err);
     } else {
         memset(&attachments_cursor, 0, sizeof(attachments_cursor));
     }

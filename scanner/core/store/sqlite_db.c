@@ -602,6 +602,27 @@ int64_t bs_sqlite_query_int(struct bs_sqlite_query *query, int column, bool *is_
     return 0;
 }
 
+int64_t bs_sqlite_query_key(struct bs_sqlite_query *query, int column, bool *is_present)
+{
+    sqlite3_value *value = sqlite3_column_value(query->statement, column); /* as above */
+    *is_present = false;
+    switch (sqlite3_value_type(value)) {
+    case SQLITE_INTEGER:
+        *is_present = true;
+        return sqlite3_value_int64(value);
+    case SQLITE_FLOAT: {
+        double real = sqlite3_value_double(value);
+        if (real >= -9.2e18 && real <= 9.2e18 && (double)(int64_t)real == real) {
+            *is_present = true;
+            return (int64_t)real;
+        }
+        return 0;
+    }
+    default:
+        return 0;
+    }
+}
+
 const char *bs_sqlite_query_text(struct bs_sqlite_query *query, int column, size_t *length)
 {
     sqlite3_value *value = sqlite3_column_value(query->statement, column); /* as above */

@@ -151,6 +151,9 @@ enum bs_status bs_sqlite_query_step(struct bs_sqlite_query *query, bool *has_row
 /* Column values of the current row. An integer column read as integer; a NULL, text or
  * blob value where an integer belongs gives is_present false (and 0); a real is truncated. */
 int64_t bs_sqlite_query_int(struct bs_sqlite_query *query, int column, bool *is_present);
+/* A column value as a key that SQL's = would match to an integer: an integer, or a real that
+ * is a whole number in range (1001.0, not 1001.5). *is_present false (and 0) otherwise. */
+int64_t bs_sqlite_query_key(struct bs_sqlite_query *query, int column, bool *is_present);
 /* Text or blob bytes, borrowed until the next step or free; NULL for NULL and numbers. */
 const char *bs_sqlite_query_text(struct bs_sqlite_query *query, int column, size_t *length);
 
