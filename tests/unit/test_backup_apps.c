@@ -62,8 +62,12 @@ static void test_manifest_db(void)
     CHECK_INT_EQ(apps[BS_APP_MESSENGER].plaintext_databases, 1);
     CHECK_STR_EQ(apps[BS_APP_MESSENGER].largest_plaintext,
                  "lightspeed-userDatabases/100004567890123.db");
-    /* The hostile rows: skipped with a warning each, never opened. */
-    CHECK_INT_EQ(facts.warning_count, 4);
+    /* The hostile rows, and two databases too short to tell: skipped with a warning each. */
+    CHECK_INT_EQ(facts.warning_count, 6);
+    CHECK(has_warning(&facts, "WhatsApp database Library/Empty.sqlite is skipped: "
+                              "0 bytes, too short to tell what it holds"));
+    CHECK(has_warning(&facts, "WhatsApp database Library/Five.sqlite is skipped: "
+                              "5 bytes, too short to tell what it holds"));
     CHECK(has_warning(&facts, "WhatsApp database Escape/ChatStorage.sqlite is skipped: "
                               "Manifest.db lists it under a fileID that is not 40"));
     CHECK(has_warning(&facts, "Telegram database telegram-data/link/db_sqlite is skipped: "));

@@ -61,7 +61,7 @@ static void test_cases(void)
         {"backup_apps",
          "backup-unencrypted adp-unknown app-data-at-rest app-data-at-rest app-data-at-rest "
          "app-data-at-rest",
-         7, true},
+         9, true},
         {"backup_apps_legacy", "backup-unencrypted adp-unknown app-data-at-rest app-data-at-rest",
          2, true},
         {"backup_complete", "backup-unencrypted adp-unknown", 0, true},

@@ -116,9 +116,8 @@ static enum bs_status count_candidate(struct survey *survey,
     if (status == BS_OK && head_size < BS_BACKUP_FILE_HEAD_BYTES) {
         /* Empty or shorter than SQLite's magic: neither a plaintext database nor evidence of an
          * app's encryption; skipped, as the encrypted path skips a file of no whole block. */
-        status =
-            bs_error_set(&local, BS_ERR_FORMAT, "%s: %zu bytes, too short to tell what it holds",
-                         candidate->path, head_size);
+        status = bs_error_set(&local, BS_ERR_FORMAT, "%zu bytes, too short to tell what it holds",
+                              head_size);
     }
     bs_backup_file_clear(&file);
     bool is_plaintext = status == BS_OK && bs_evidence_is_sqlite(head, head_size);
@@ -175,15 +174,11 @@ static enum bs_status survey_row(struct survey *survey, struct bs_sqlite_query *
     size_t blob_length = 0;
     const char *blob = bs_sqlite_query_text(query, 4, &blob_length);
     struct bs_error local = {BS_OK, ""};
-    if (blob != NULL) {
-        status = bs_backup_apps_mbfile_size(blob, blob_length, &candidate.size_bytes, &local);
-        candidate.has_size = status == BS_OK;
-        status = status == BS_ERR_NOMEM ? status : BS_OK;
-    }
     struct bs_backup_file_key key;
     memset(&key, 0, sizeof(key));
     char problem[sizeof(local.message)] = "its Manifest.db record has no MBFile";
-    if (status == BS_OK && blob != NULL && survey->layout->keys != NULL) {
+    if (blob != NULL && survey->layout->keys != NULL) {
+        /* Encrypted: one parse of the record gives the key and its Size. */
         status = bs_backup_decrypt_mbfile_key(blob, blob_length, &key, &local);
         if (status != BS_OK && status != BS_ERR_NOMEM) {
             (void)snprintf(problem, sizeof(problem), "%s", local.message);
@@ -191,6 +186,12 @@ static enum bs_status survey_row(struct survey *survey, struct bs_sqlite_query *
         } else if (status == BS_OK && !key.has_key) {
             (void)snprintf(problem, sizeof(problem), "its MBFile has no EncryptionKey");
         }
+        candidate.has_size = key.has_size;
+        candidate.size_bytes = key.size;
+    } else if (blob != NULL) {
+        status = bs_backup_apps_mbfile_size(blob, blob_length, &candidate.size_bytes, &local);
+        candidate.has_size = status == BS_OK;
+        status = status == BS_ERR_NOMEM ? status : BS_OK;
     }
     if (status == BS_ERR_NOMEM) {
         status = bs_error_set(err, status, "out of memory");

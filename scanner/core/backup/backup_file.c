@@ -552,8 +552,21 @@ enum bs_status bs_backup_file_read_head(const struct bs_backup_file *file,
     (void)close(fd);
     if (status == BS_OK) {
         *head_size = BS_BACKUP_FILE_HEAD_BYTES;
-        /* The padding cannot be seen without the last block: the ciphertext's size stands
-         * for the plaintext's, at most one block more. */
+        /* One block is also the last: a file of 0 to 15 bytes and its PKCS#7 padding, which is
+         * taken off, so that it is too short to tell, as in a plain backup. A longer file's
+         * padding cannot be seen without its last block: the ciphertext's size stands for the
+         * plaintext's, at most one block more. */
+        uint8_t pad = head[BS_BACKUP_FILE_HEAD_BYTES - 1];
+        bool is_padded =
+            size == BS_BACKUP_CRYPTO_BLOCK_BYTES && pad >= 1 && pad <= BS_BACKUP_FILE_HEAD_BYTES;
+        for (size_t i = BS_BACKUP_FILE_HEAD_BYTES - pad; is_padded && i < BS_BACKUP_FILE_HEAD_BYTES;
+             i++) {
+            is_padded = head[i] == pad;
+        }
+        if (is_padded) {
+            *head_size -= pad;
+            *stored_size = *head_size;
+        }
     } else {
         bs_error_prefix(err, "decrypting the first block of %s", shown);
     }

@@ -76,10 +76,12 @@ enum bs_status bs_backup_file_open_db(struct bs_backup_file *file, const struct 
 #define BS_BACKUP_FILE_HEAD_BYTES 16
 
 /* Reads the first 16 bytes of a PRESENT file on disk, and nothing more of it, into head
- * (*head_size: fewer for a shorter plain file): opened without following a link and checked
+ * (*head_size: fewer for a shorter file): opened without following a link and checked
  * against the identity the layout checked, like every read. An encrypted file has its first AES
- * block alone decrypted in memory with its own key (zero IV); the caller wipes head.
- * *stored_size is the file's size in the folder (an encrypted one: the ciphertext's). For
+ * block alone decrypted in memory with its own key (zero IV); the caller wipes head. When that
+ * block is the whole file, its PKCS#7 padding is taken off (a file of 0 to 15 bytes).
+ * *stored_size is the file's size in the folder (an encrypted one: the ciphertext's, but for a
+ * single padded block the plaintext's). For
  * the messaging apps' databases (SPEC 3.6): whether they are plaintext SQLite, never their
  * content. BS_ERR_NOT_FOUND, BS_ERR_UNSAFE, BS_ERR_FORMAT (no usable key; a ciphertext that is
  * not whole blocks), BS_ERR_IO, BS_ERR_INTERNAL. */
