@@ -97,6 +97,19 @@ static void test_refused(void)
          "\"threads\": [{\"chat_guid\": \"g\","
          " \"name\": \"n\", \"risk\": \"low\", \"last_message\": \"yesterday\"}]}",
          BS_ERR_FORMAT, "not a bubblescan report: threads[0].last_message is not a date"},
+        /* Dates bs_date_parse takes for --since, but the writer never writes. */
+        {"{\"generator\": {\"name\": \"bubblescan\"}, \"format_version\": 1, \"redacted\": false, "
+         "\"threads\": [{\"chat_guid\": \"g\","
+         " \"name\": \"n\", \"risk\": \"low\", \"last_message\": \"2019-06-01\"}]}",
+         BS_ERR_FORMAT, "not a bubblescan report: threads[0].last_message is not a date"},
+        {"{\"generator\": {\"name\": \"bubblescan\"}, \"format_version\": 1, \"redacted\": false, "
+         "\"threads\": [{\"chat_guid\": \"g\","
+         " \"name\": \"n\", \"risk\": \"low\", \"last_message\": \"2019-06-01 12:00:00\"}]}",
+         BS_ERR_FORMAT, "not a bubblescan report: threads[0].last_message is not a date"},
+        {"{\"generator\": {\"name\": \"bubblescan\"}, \"format_version\": 1, \"redacted\": false, "
+         "\"threads\": [{\"chat_guid\": \"g\","
+         " \"name\": \"n\", \"risk\": \"low\", \"last_message\": \"1969-12-31T00:00:00Z\"}]}",
+         BS_ERR_FORMAT, "not a bubblescan report: threads[0].last_message is not a date"},
         {"{\"format_version\": 1, \"format_version\": 1}", BS_ERR_FORMAT, "not valid JSON"},
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {

@@ -95,6 +95,14 @@ static enum bs_status read_text(const struct bs_json_value *thread, const char *
     return BS_OK;
 }
 
+/* A date as the JSON writer writes it, "YYYY-MM-DDTHH:MM:SSZ" from 1970 on, and nothing looser
+ * (bs_date_parse also takes --since's forms): a report bubblescan wrote has no other. */
+static bool parse_written_date(const char *text, struct bs_date *out)
+{
+    return strlen(text) == 20 && text[10] == 'T' && text[19] == 'Z' && bs_date_parse(text, out) &&
+           out->unix_seconds >= 0;
+}
+
 static enum bs_status read_thread(const struct bs_json_value *thread, size_t index,
                                   struct bs_old_report *out, struct bs_error *err)
 {
@@ -119,7 +127,7 @@ static enum bs_status read_thread(const struct bs_json_value *thread, size_t ind
         status = read_text(thread, "last_message", true, index, &last_text, err);
     }
     if (status == BS_OK && last_text != NULL && last_text[0] != '\0' &&
-        !bs_date_parse(last_text, &last_message)) {
+        !parse_written_date(last_text, &last_message)) {
         status = bs_error_set(err, BS_ERR_FORMAT,
                               NOT_OURS "threads[%zu].last_message is not a date", index);
     }
