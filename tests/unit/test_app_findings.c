@@ -46,6 +46,7 @@ static void test_name_rule(void)
     /* An embedded NUL hides the real name: not a database. */
     CHECK(!bs_app_is_database_name("a.db\0x", 6));
     CHECK(bs_app_is_database_name("a.db\0x", 4));
+    CHECK(!bs_app_is_database_name("evil\0/x.sqlite", 15)); /* a NUL anywhere in the path */
     CHECK(!bs_app_is_database_name(NULL, 0));
 }
 

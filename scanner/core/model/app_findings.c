@@ -64,8 +64,8 @@ static bool ends_with(const char *name, size_t length, const char *suffix)
 
 bool bs_app_is_database_name(const char *relative_path, size_t length)
 {
-    if (relative_path == NULL) {
-        return false;
+    if (relative_path == NULL || memchr(relative_path, '\0', length) != NULL) {
+        return false; /* an embedded NUL: the path is not what it seems */
     }
     const char *name = relative_path;
     for (size_t i = 0; i < length; i++) {
@@ -74,9 +74,6 @@ bool bs_app_is_database_name(const char *relative_path, size_t length)
         }
     }
     size_t name_length = length - (size_t)(name - relative_path);
-    if (memchr(name, '\0', name_length) != NULL) {
-        return false; /* an embedded NUL: the name is not what it seems */
-    }
     return ends_with(name, name_length, ".sqlite") || ends_with(name, name_length, ".sqlite3") ||
            ends_with(name, name_length, ".db") ||
            (name_length == 9 && memcmp(name, "db_sqlite", 9) == 0);
