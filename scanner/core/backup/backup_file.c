@@ -460,29 +460,14 @@ enum bs_status bs_backup_file_open_db(struct bs_backup_file *file, const struct 
     if (file->path != NULL) {
         return open_encrypted_db(file, has_wal ? wal : NULL, options, out, err);
     }
-    /* In memory from here on: decrypted (or given) bytes, never a file. */
-    void *image = NULL;
-    size_t size = 0;
+    /* In memory: the bytes the caller gave, never a file. */
+    void *image = file->bytes;
+    size_t size = file->size;
+    file->bytes = NULL;
+    file->size = 0;
+    file->state = BS_BACKUP_FILE_ABSENT; /* the image is ours now */
     enum bs_status status = BS_OK;
-    if (file->path != NULL) {
-        uint8_t *bytes = NULL;
-        status = read_encrypted(file, BS_MAX_DECRYPTED_FILE_BYTES, BS_BACKUP_CRYPTO_PAD_SQLITE,
-                                &bytes, &size, err);
-        image = bytes;
-        if (status == BS_OK && !bs_evidence_is_sqlite(bytes, size)) {
-            status = bs_error_set(err, BS_ERR_FORMAT,
-                                  "%s does not decrypt to a SQLite database with the key "
-                                  "Manifest.db gives it: it is damaged, or from another backup",
-                                  shown_name(file));
-        }
-    } else {
-        image = file->bytes;
-        size = file->size;
-        file->bytes = NULL;
-        file->size = 0;
-        file->state = BS_BACKUP_FILE_ABSENT; /* the image is ours now */
-    }
-    if (status == BS_OK && has_wal) {
+    if (has_wal) {
         status = apply_wal_in_memory(&image, &size, wal, err);
     }
     if (status != BS_OK) {

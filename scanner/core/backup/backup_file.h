@@ -62,9 +62,10 @@ enum bs_status bs_backup_file_read(const struct bs_backup_file *file, size_t max
  * (the backup stores sms.db-wal under its own fileID) and no other WAL. A plain file on disk
  * is opened here without following a link, checked through its descriptor against the
  * identity the layout checked, and handed to bs_sqlite_db_open_fd (a WAL on a private copy):
- * no check-then-open race. A file in memory or encrypted
- * is decrypted into memory, its WAL (decrypted too) applied there with bs_wal_apply, and the
- * image handed to bs_sqlite_db_open_memory: nothing touches disk. Caller owns *out.
+ * no check-then-open race. An encrypted file on disk is opened through the cipher VFS and
+ * decrypted page by page as SQLite reads it (its WAL decrypted into memory, checked, and served
+ * as a page map); a file in memory has its WAL applied with bs_wal_apply and the image handed
+ * to bs_sqlite_db_open_memory: nothing touches disk. Caller owns *out.
  * BS_ERR_NOT_FOUND when file is not PRESENT, BS_ERR_UNSUPPORTED for a WAL in memory beside a
  * plain file on disk, BS_ERR_UNSAFE (a link, not a regular file, replaced since the check),
  * the statuses of bs_backup_file_read, bs_wal_apply and bs_sqlite_db_open_fd. */
