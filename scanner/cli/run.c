@@ -28,8 +28,6 @@
 #define BS_VERSION "0.0.0"
 #endif
 
-/* Signal rows the summary shows. */
-#define SUMMARY_SIGNAL_ROWS 5
 /* Progress appears only for work that has lasted this long, and refreshes this often. */
 #define PROGRESS_DELAY_SECONDS   1.0
 #define PROGRESS_REFRESH_SECONDS 0.2
@@ -279,7 +277,6 @@ static bool print_summary(const struct cli_options *options, const struct bs_sca
         .source_kind = bs_source_kind_name(report->source_kind),
         .since = options->since,
         .use_colour = isatty(STDOUT_FILENO) && (no_colour == NULL || no_colour[0] == '\0'),
-        .signal_rows_shown = SUMMARY_SIGNAL_ROWS,
         .backup = &report->backup,
         .compare = compare,
     };

@@ -484,7 +484,6 @@ void fuzz_check_outputs(const struct bs_scan_report *report)
             .source_kind = "Messages database",
             .since = {0, false},
             .use_colour = colour == 1,
-            .signal_rows_shown = 5,
         };
         struct bs_strbuf summary = {0};
         bs_report_text_summary(result, model, &context, &summary);

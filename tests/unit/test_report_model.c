@@ -206,13 +206,44 @@ static void test_signal_names(void)
     CHECK_INT_EQ(model.covered_threads, 3);
     CHECK_INT_EQ(model.headline_people, 1);
     CHECK_INT_EQ(model.all_secures, 3);
+    CHECK(model.signal_empty_reason == NULL);
     bs_report_model_clear(&model);
     bs_scan_result_clear(&result);
+}
+
+/* An empty Signal list says why: no risky thread with a person, or only senders the owner
+ * never answered (the list leaves those out). */
+static void test_signal_empty(void)
+{
+    static const struct {
+        enum bs_risk risk;
+        const char *reason_start;
+    } rows[] = {
+        {BS_RISK_LOW, "no group or direct conversation here runs unencrypted"},
+        {BS_RISK_MEDIUM, "the people in the unencrypted conversations here are senders you "
+                         "never answered"},
+    };
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        struct bs_scan_result result;
+        memset(&result, 0, sizeof(result));
+        result.threads = calloc(1, sizeof(*result.threads));
+        result.thread_count = 1;
+        result.threads[0].name = bs_strdup("x");
+        result.threads[0].risk = rows[i].risk;
+        struct bs_report_model model;
+        CHECK_INT_EQ(bs_report_model_build(&result, NULL, &model, NULL), BS_OK);
+        CHECK(model.signal_empty_reason != NULL &&
+              strncmp(model.signal_empty_reason, rows[i].reason_start,
+                      strlen(rows[i].reason_start)) == 0);
+        bs_report_model_clear(&model);
+        bs_scan_result_clear(&result);
+    }
 }
 
 int main(void)
 {
     test_cases();
+    test_signal_empty();
     test_percent();
     test_signal_names();
     return check_report("report_model");

@@ -49,6 +49,24 @@ enum bs_status bs_backup_facts_add_finding(struct bs_backup_facts *facts, enum b
     return BS_OK;
 }
 
+enum bs_risk bs_finding_severity(enum bs_finding_code code)
+{
+    switch (code) {
+    case BS_FINDING_BACKUP_UNENCRYPTED:
+        return BS_RISK_CRITICAL;
+    case BS_FINDING_MESSAGES_IN_ICLOUD:
+    case BS_FINDING_ICLOUD_BACKUP:
+        return BS_RISK_HIGH;
+    case BS_FINDING_BACKUP_ENCRYPTED:
+        return BS_RISK_NONE;
+    case BS_FINDING_ADP_UNKNOWN:
+    case BS_FINDING_APP_DATA_AT_REST:
+    case BS_FINDING_CODE_COUNT:
+        break;
+    }
+    return BS_RISK_LOW;
+}
+
 const char *bs_finding_code_name(enum bs_finding_code code)
 {
     static const char *const names[BS_FINDING_CODE_COUNT] = {

@@ -67,6 +67,10 @@ enum bs_status bs_backup_facts_add_finding(struct bs_backup_facts *facts, enum b
                                            bool is_indirect, struct bs_strbuf *text,
                                            struct bs_error *err);
 
+/* How serious a finding is, on the risk scale the reports colour by: backup-unencrypted
+ * critical, the iCloud ones high, backup-encrypted none, the others low. */
+enum bs_risk bs_finding_severity(enum bs_finding_code code);
+
 /* The code as written in reports ("backup-unencrypted"). Static string. */
 const char *bs_finding_code_name(enum bs_finding_code code);
 

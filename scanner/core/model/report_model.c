@@ -89,6 +89,11 @@ static enum bs_status plan_signal(const struct bs_scan_result *result,
 {
     size_t n = result->signal_count;
     if (n == 0) {
+        model->signal_empty_reason =
+            model->covered_threads == 0
+                ? "no group or direct conversation here runs unencrypted with a person in it."
+                : "the people in the unencrypted conversations here are senders you never "
+                  "answered, and nobody is asked to move for those.";
         return BS_OK;
     }
     model->headline_people = n < BS_SIGNAL_HEADLINE_PEOPLE ? n : BS_SIGNAL_HEADLINE_PEOPLE;

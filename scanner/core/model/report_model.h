@@ -80,6 +80,8 @@ struct bs_report_model {
     uint64_t all_secures;
     size_t **signal_thread_names; /* [signal_row_count][the row's thread_count] */
     size_t signal_row_count;
+    /* Why the list is empty (a sentence, static), NULL when it is not. */
+    const char *signal_empty_reason;
 
     /* What to do, and notes about missing parts of the database (static sentences). */
     struct bs_advice advice[BS_MAX_ADVICE];

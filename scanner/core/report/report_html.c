@@ -105,25 +105,6 @@ static void key_figures(struct bs_html_page *page, const struct bs_scan_result *
     bs_html_put(page, "</div>\n");
 }
 
-/* The colour of a finding: the risk level whose colour it borrows. */
-static const char *finding_severity(enum bs_finding_code code)
-{
-    switch (code) {
-    case BS_FINDING_BACKUP_UNENCRYPTED:
-        return "critical";
-    case BS_FINDING_MESSAGES_IN_ICLOUD:
-    case BS_FINDING_ICLOUD_BACKUP:
-        return "high";
-    case BS_FINDING_BACKUP_ENCRYPTED:
-        return "none";
-    case BS_FINDING_ADP_UNKNOWN:
-    case BS_FINDING_APP_DATA_AT_REST:
-    case BS_FINDING_CODE_COUNT:
-        break;
-    }
-    return "low";
-}
-
 static void at_rest(struct bs_html_page *page, const struct bs_backup_facts *facts,
                     const struct bs_report_model *model)
 {
@@ -168,7 +149,7 @@ static void at_rest(struct bs_html_page *page, const struct bs_backup_facts *fac
     for (size_t i = 0; i < facts->finding_count; i++) {
         const struct bs_finding *finding = &facts->findings[i];
         bs_html_putf(page, "<div class=\"finding f-%s\"><span class=\"badge b-code\">",
-                     finding_severity(finding->code));
+                     bs_risk_name(bs_finding_severity(finding->code)));
         bs_html_text(page, bs_finding_code_name(finding->code));
         bs_html_put(page, "</span>");
         if (finding->is_indirect) {
@@ -450,9 +431,8 @@ static void signal_section(struct bs_html_page *page, const struct bs_scan_resul
     size_t n = result->signal_count;
     bs_html_put(page, "<section id=\"signal\">\n<h2>Move to Signal: who to invite first</h2>\n");
     if (n == 0) {
-        bs_html_put(page,
-                    "<p class=\"muted\">Nobody to invite: no group or direct conversation here "
-                    "runs unencrypted with a person in it.</p>\n</section>\n");
+        bs_html_putf(page, "<p class=\"muted\">Nobody to invite: %s</p>\n</section>\n",
+                     model->signal_empty_reason);
         return;
     }
     size_t headline = model->headline_people;
@@ -540,8 +520,8 @@ static void thread_table(struct bs_html_page *page, const struct bs_scan_result 
                  all ? "Every thread" : "Every thread that sent something unencrypted");
     if (!all && order_count < result->thread_count) {
         size_t unlisted = (size_t)model->threads_by_risk[BS_RISK_NONE];
-        bs_html_putf(page, " %zu %s over iMessage only %s not listed (--all lists them).", unlisted,
-                     unlisted == 1 ? "thread" : "threads", unlisted == 1 ? "is" : "are");
+        bs_html_putf(page, " %zu %s with no unencrypted message %s not listed (--all lists them).",
+                     unlisted, unlisted == 1 ? "thread" : "threads", unlisted == 1 ? "is" : "are");
     }
     bs_html_put(page, "</p>\n");
     if (order_count == 0) {

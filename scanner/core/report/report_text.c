@@ -203,18 +203,14 @@ static void device_lines(const struct bs_backup_facts *facts, const struct bs_re
     bs_strbuf_append_str(out, facts->is_legacy_layout ? ", iOS 4-9 layout\n" : "\n");
 }
 
+/* A finding's severity (findings.h) in the terminal's three colours. */
 static enum colour finding_colour(enum bs_finding_code code)
 {
-    switch (code) {
-    case BS_FINDING_BACKUP_UNENCRYPTED:
-    case BS_FINDING_MESSAGES_IN_ICLOUD:
-    case BS_FINDING_ICLOUD_BACKUP:
+    enum bs_risk severity = bs_finding_severity(code);
+    if (severity >= BS_RISK_HIGH) {
         return COLOUR_RED;
-    case BS_FINDING_BACKUP_ENCRYPTED:
-        return COLOUR_GREEN;
-    default:
-        return COLOUR_YELLOW;
     }
+    return severity == BS_RISK_NONE ? COLOUR_GREEN : COLOUR_YELLOW;
 }
 
 /* The at-rest findings of SPEC 3.6, then the backup's warnings. */
@@ -430,8 +426,7 @@ static void signal_section(const struct bs_scan_result *result, const struct bs_
         return;
     }
     heading(out, context, COLOUR_BOLD, "Move to Signal: invite these people first");
-    size_t shown = result->signal_count < context->signal_rows_shown ? result->signal_count
-                                                                     : context->signal_rows_shown;
+    size_t shown = model->headline_people; /* the people the HTML's headline names too */
     size_t covered = model->covered_threads;
     for (size_t i = 0; i < shown; i++) {
         const struct bs_signal_row *row = &result->signal_rows[i];

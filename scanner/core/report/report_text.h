@@ -22,7 +22,6 @@ struct bs_report_context {
     const char *source_kind;  /* "Messages database", "iPhone backup", ... */
     struct bs_date since;     /* the --since date, or unknown */
     bool use_colour;          /* ANSI colour: only on a TTY without NO_COLOR */
-    size_t signal_rows_shown; /* how many Signal rows the summary lists */
 
     /* Device facts, at-rest findings and warnings of a backup source; NULL (or is_backup
      * false) for a bare database. Borrowed. */
