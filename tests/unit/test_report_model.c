@@ -152,6 +152,8 @@ static void test_cases(void)
                      c->backup == 0   ? "(none)"
                      : c->backup == 1 ? "not encrypted"
                                       : "encrypted");
+        CHECK(model.has_backup_verdict == (c->backup != 0));
+        CHECK(model.is_backup_encrypted == (c->backup == 2));
         bs_report_model_clear(&model);
         bs_scan_result_clear(&result);
     }

@@ -322,10 +322,12 @@ enum bs_status bs_report_model_build(const struct bs_scan_result *result,
     at_rest_advice(facts, model);
     list_notes(result, model);
     if (facts != NULL && facts->is_backup) {
-        model->backup_encryption = facts->is_encrypted ? "encrypted"
-                                   : has_finding(facts, BS_FINDING_BACKUP_UNENCRYPTED)
-                                       ? "not encrypted"
-                                       : "encryption unknown";
+        model->is_backup_encrypted = facts->is_encrypted;
+        model->has_backup_verdict =
+            facts->is_encrypted || has_finding(facts, BS_FINDING_BACKUP_UNENCRYPTED);
+        model->backup_encryption = !model->has_backup_verdict ? "encryption unknown"
+                                   : facts->is_encrypted      ? "encrypted"
+                                                              : "not encrypted";
     }
     return BS_OK;
 }

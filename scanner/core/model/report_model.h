@@ -90,8 +90,11 @@ struct bs_report_model {
     size_t note_count;
 
     /* A backup's own verdict on its encryption: "encrypted", "not encrypted" or
-     * "encryption unknown"; NULL for a bare database. Static. */
+     * "encryption unknown"; NULL for a bare database. Static. is_backup_encrypted says the
+     * same as a yes/no, has_backup_verdict false when unknown (or a bare database). */
     const char *backup_encryption;
+    bool has_backup_verdict;
+    bool is_backup_encrypted;
 };
 
 /* People the Signal headline names at most ("invite these 5 people"). */

@@ -190,7 +190,8 @@ static void write_source(struct json_writer *w, const struct bs_scan_report *rep
     put_date(w, "since", context->since);
 }
 
-static void write_backup(struct json_writer *w, const struct bs_backup_facts *facts)
+static void write_backup(struct json_writer *w, const struct bs_backup_facts *facts,
+                         const struct bs_report_model *model)
 {
     if (!facts->is_backup) {
         put_null(w, "device");
@@ -215,7 +216,11 @@ static void write_backup(struct json_writer *w, const struct bs_backup_facts *fa
     }
     end_object(w);
     begin_object(w, "backup");
-    put_bool(w, "encrypted", facts->is_encrypted);
+    if (model->has_backup_verdict) { /* the summary's and the HTML's verdict */
+        put_bool(w, "encrypted", model->is_backup_encrypted);
+    } else {
+        put_null(w, "encrypted");
+    }
     put_bool(w, "legacy_layout", facts->is_legacy_layout);
     if (facts->has_status_fact) {
         put_bool(w, "complete", facts->is_complete);
@@ -527,7 +532,7 @@ enum bs_status bs_report_json_write(const struct bs_scan_report *report,
     end_object(&w);
     put_bool(&w, "redacted", context->is_redacted);
     write_source(&w, report, context);
-    write_backup(&w, &report->backup);
+    write_backup(&w, &report->backup, model);
     write_apps(&w, &report->backup);
     write_counts(&w, result, model);
     write_notes_and_months(&w, result, model);
