@@ -94,6 +94,26 @@ bool bs_risk_parse(const char *text, enum bs_risk *out)
     return false;
 }
 
+const char *bs_transport_label(enum bs_transport transport)
+{
+    static const char *const labels[BS_TRANSPORT_COUNT] = {"iMessage", "SMS", "MMS", "RCS",
+                                                           "other"};
+    return (unsigned)transport < BS_TRANSPORT_COUNT ? labels[transport] : "other";
+}
+
+const char *bs_transport_meaning(enum bs_transport transport)
+{
+    static const char *const meanings[BS_TRANSPORT_COUNT] = {
+        "end-to-end encrypted", "plaintext through the carrier", "plaintext through the carrier",
+        "encryption not verifiable", "unknown transport, counted as unencrypted"};
+    return (unsigned)transport < BS_TRANSPORT_COUNT ? meanings[transport] : meanings[4];
+}
+
+const char *bs_person_label(const struct bs_person *person)
+{
+    return person->is_automated ? "automated" : bs_reachability_name(person->reachability);
+}
+
 const char *bs_reachability_name(enum bs_reachability reachability)
 {
     switch (reachability) {

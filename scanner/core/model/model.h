@@ -319,6 +319,15 @@ const char *bs_reason_code(unsigned index);
 /* Parses "critical", "high", "medium", "low", "none"; false when unknown. */
 bool bs_risk_parse(const char *text, enum bs_risk *out);
 
+/* A transport as the reports show it ("iMessage", "SMS", ...) and what it means for the
+ * message ("end-to-end encrypted", ...). Static strings. */
+const char *bs_transport_label(enum bs_transport transport);
+const char *bs_transport_meaning(enum bs_transport transport);
+
+/* What the summary and the HTML say of a person beside the name: "automated" for an
+ * automated sender (whatever its handles' services), else the reachability's name. */
+const char *bs_person_label(const struct bs_person *person);
+
 /* The name shown for a person: contact name, else the id of their lowest-ROWID handle.
  * Borrowed from result. */
 const char *bs_person_name(const struct bs_scan_result *result, size_t person_index);

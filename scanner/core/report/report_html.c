@@ -247,16 +247,12 @@ static void risk_and_transport(struct bs_html_page *page, const struct bs_scan_r
                 "</svg>\n</div>\n<div>\n<h2>Messages by transport</h2>\n<table>\n"
                 "<tr><th>Transport</th><th class=\"num\">Messages</th><th class=\"num\">Share</th>"
                 "<th>What it means</th></tr>\n");
-    static const char *const labels[BS_TRANSPORT_COUNT] = {"iMessage", "SMS", "MMS", "RCS",
-                                                           "other"};
-    static const char *const transport_meanings[BS_TRANSPORT_COUNT] = {
-        "end-to-end encrypted", "plaintext through the carrier", "plaintext through the carrier",
-        "encryption not verifiable", "unknown transport, counted as unencrypted"};
     for (int t = 0; t < BS_TRANSPORT_COUNT; t++) {
-        bs_html_putf(page, "<tr><td>%s</td><td class=\"num\">", labels[t]);
+        bs_html_putf(page, "<tr><td>%s</td><td class=\"num\">",
+                     bs_transport_label((enum bs_transport)t));
         bs_html_number(page, result->counts[t]);
         bs_html_putf(page, "</td><td class=\"num\">%u%%</td><td class=\"muted\">%s</td></tr>\n",
-                     model->transport_percent[t], transport_meanings[t]);
+                     model->transport_percent[t], bs_transport_meaning((enum bs_transport)t));
     }
     bs_html_put(page, "</table>\n");
     if (result->orphan_messages > 0) {
@@ -271,12 +267,8 @@ static void risk_and_transport(struct bs_html_page *page, const struct bs_scan_r
 
 static void reachability_badge(struct bs_html_page *page, const struct bs_person *person)
 {
-    if (person->is_automated) {
-        bs_html_put(page, "<span class=\"badge b-low\">automated</span>");
-    } else {
-        bs_html_putf(page, "<span class=\"badge b-plain\">%s</span>",
-                     bs_reachability_name(person->reachability));
-    }
+    bs_html_putf(page, "<span class=\"badge %s\">%s</span>",
+                 person->is_automated ? "b-low" : "b-plain", bs_person_label(person));
 }
 
 static void group_entry(struct bs_html_page *page, const struct bs_scan_result *result,

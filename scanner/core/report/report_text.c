@@ -311,19 +311,15 @@ static void transport_section(const struct bs_scan_result *result,
                               const struct bs_report_model *model, struct bs_strbuf *out,
                               const struct bs_report_context *context)
 {
-    static const char *const labels[BS_TRANSPORT_COUNT] = {"iMessage", "SMS", "MMS", "RCS",
-                                                           "other"};
-    static const char *const meanings[BS_TRANSPORT_COUNT] = {
-        "end-to-end encrypted", "plaintext through the carrier", "plaintext through the carrier",
-        "encryption not verifiable", "unknown transport, counted as unencrypted"};
     heading(out, context, COLOUR_BOLD, "Messages by transport");
     for (int t = 0; t < BS_TRANSPORT_COUNT; t++) {
         uint64_t count = result->counts[t];
         unsigned percent = model->transport_percent[t];
         struct bs_strbuf number = {0};
         bs_strbuf_append_count(&number, count);
-        bs_strbuf_appendf(out, "  %-9s %11s %4u%%  %s\n", labels[t], bs_strbuf_str(&number),
-                          percent, meanings[t]);
+        bs_strbuf_appendf(out, "  %-9s %11s %4u%%  %s\n", bs_transport_label((enum bs_transport)t),
+                          bs_strbuf_str(&number), percent,
+                          bs_transport_meaning((enum bs_transport)t));
         bs_strbuf_free(&number);
     }
 }
@@ -384,9 +380,7 @@ static void group_lines(const struct bs_scan_result *result, const struct bs_thr
             append_clipped(out, result->handles[member->handle_index].id, 32);
             bs_strbuf_append_str(out, ">");
         }
-        bs_strbuf_appendf(out, " (%s)\n",
-                          person->is_automated ? "automated"
-                                               : bs_reachability_name(person->reachability));
+        bs_strbuf_appendf(out, " (%s)\n", bs_person_label(person));
         shown++;
     }
 }
