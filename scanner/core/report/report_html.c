@@ -472,10 +472,16 @@ static void signal_section(struct bs_html_page *page, const struct bs_scan_resul
 static void thread_members(struct bs_html_page *page, const struct bs_scan_result *result,
                            const struct bs_thread *thread)
 {
-    bool is_named_by_member = thread->member_count == 1 &&
-                              result->persons[thread->members[0].person_index].contact_name == NULL;
-    if (thread->member_count == 0 || is_named_by_member) {
-        return; /* nobody, or the one member's id is the thread's name already */
+    /* Layout, not a rule: the list is left out when it would only repeat the thread's name
+     * (one member, no contact name, whose id is that name). */
+    if (thread->member_count == 0) {
+        return;
+    }
+    const struct bs_member *first = &thread->members[0];
+    if (thread->member_count == 1 && result->persons[first->person_index].contact_name == NULL &&
+        thread->name != NULL &&
+        strcmp(thread->name, result->handles[first->handle_index].id) == 0) {
+        return;
     }
     bs_html_putf(page, "<details><summary>%zu %s</summary><ul>", thread->member_count,
                  thread->member_count == 1 ? "person" : "people");
