@@ -161,7 +161,7 @@ def main():
     for risk in ("critical", "high"):
         shown += [t for t in report["threads"] if t["risk"] == risk][:10]
     same("stories, HTML vs groups", len(page.stories), len(shown))
-    want_markers = ["%s %s" % (labels[t["exposure_cause"]], t["exposed_since"][:10])
+    want_markers = ["unencrypted from %s (%s)" % (t["exposed_since"][:10], labels[t["exposure_cause"]])
                     for t in shown if t["exposed_since"] is not None]
     same("timeline markers, HTML vs JSON", page.markers, want_markers)
     for thread, story in zip(shown, page.stories):

@@ -252,7 +252,8 @@ void bs_html_thread_timeline(struct bs_html_page *page, const struct bs_thread *
         char day[21];
         bs_date_format(since, day);
         day[10] = '\0';
-        (void)snprintf(label, sizeof(label), "%s %s", cause_label, day);
+        /* The day is the first unencrypted message's: a member may have been added before. */
+        (void)snprintf(label, sizeof(label), "unencrypted from %s (%s)", day, cause_label);
         marker.month_key = bs_months_key(since.unix_seconds);
     }
     bs_html_put(page, "<div class=\"timeline\">\n");

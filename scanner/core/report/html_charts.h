@@ -16,8 +16,8 @@
 void bs_html_month_chart(struct bs_html_page *page, const struct bs_scan_result *result);
 
 /* One group's timeline (SPEC 3.7): its encrypted and unencrypted messages per month, the
- * exposure point marked with cause_label (bs_report_exposure_label: static words) and its
- * day. Draws nothing for a thread without a dated message. */
+ * exposure point marked "unencrypted from DAY (cause_label)" (bs_report_exposure_label:
+ * static words). Draws nothing for a thread without a dated message. */
 void bs_html_thread_timeline(struct bs_html_page *page, const struct bs_thread *thread,
                              const char *cause_label);
 
