@@ -316,6 +316,11 @@ const char *bs_compare_entry_change(const struct bs_compare_entry *entry)
     return bs_compare_entry_is_fixed(entry) ? "fixed" : "risk down";
 }
 
+const char *bs_compare_entry_state(const struct bs_compare_entry *entry)
+{
+    return entry->ongoing ? "still going on" : "iMessage since";
+}
+
 const char *bs_compare_gone_meaning(void)
 {
     return "deleted, or outside --since: not fixed";

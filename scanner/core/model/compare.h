@@ -120,6 +120,10 @@ const char *bs_compare_entry_change(const struct bs_compare_entry *entry);
 /* A thread whose risk fell to none: "fixed" (a gone thread never is). */
 bool bs_compare_entry_is_fixed(const struct bs_compare_entry *entry);
 
+/* Whether a new_unencrypted entry's exposure is still going on: "still going on" (the thread's
+ * latest message is unencrypted) or "iMessage since". Static. */
+const char *bs_compare_entry_state(const struct bs_compare_entry *entry);
+
 /* What a gone thread means, as every report says it: "deleted, or outside --since: not fixed".
  * Static string. */
 const char *bs_compare_gone_meaning(void);

@@ -74,7 +74,7 @@ void bs_html_compare_section(struct bs_html_page *page, const struct bs_scan_res
         bs_html_put(page,
                     "<h3>Unencrypted since the last scan</h3>\n<div class=\"scroll\"><table>\n"
                     "<tr><th>Thread</th><th>Risk</th><th class=\"num\">New unencrypted</th>"
-                    "<th class=\"num\">Last unencrypted</th><th>Still going on</th></tr>\n");
+                    "<th class=\"num\">Last unencrypted</th><th>Now</th></tr>\n");
         for (size_t i = 0; i < fresh->count; i++) {
             const struct bs_compare_entry *entry = &fresh->entries[i];
             bs_html_put(page, "<tr><td class=\"thread\">");
@@ -85,8 +85,7 @@ void bs_html_compare_section(struct bs_html_page *page, const struct bs_scan_res
             bs_html_number(page, entry->messages);
             bs_html_put(page, "</td><td class=\"num\">");
             bs_html_day(page, result->threads[entry->thread_index].last_unencrypted);
-            bs_html_put(page, entry->ongoing ? "</td><td>yes</td></tr>\n"
-                                             : "</td><td>no: iMessage since</td></tr>\n");
+            bs_html_putf(page, "</td><td>%s</td></tr>\n", bs_compare_entry_state(entry));
         }
         bs_html_put(page, "</table></div>\n");
     }

@@ -491,7 +491,8 @@ static void compare_list(const struct bs_scan_result *result, const struct bs_co
             bs_strbuf_append_counted(out, entry->messages, "new", "new");
             bs_strbuf_append_str(out, ", last ");
             append_date(out, result->threads[entry->thread_index].last_unencrypted);
-            bs_strbuf_append_str(out, entry->ongoing ? ", still going on" : ", iMessage since");
+            bs_strbuf_append_str(out, ", ");
+            bs_strbuf_append_str(out, bs_compare_entry_state(entry));
         } else if (list == &compare->gone) {
             bs_strbuf_appendf(out, ": was %s", bs_risk_name(entry->from));
         } else {
