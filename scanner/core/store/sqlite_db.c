@@ -577,7 +577,10 @@ enum bs_status bs_sqlite_query_step(struct bs_sqlite_query *query, bool *has_row
     return error_from_sqlite(rc, query->db->handle, err);
 }
 
-int64_t bs_sqlite_query_int(struct bs_sqlite_query *query, int column, bool *is_present)
+/* Column value as an integer: an integer, or a real within int64's range, truncated unless
+ * whole_only (then a real with a fraction is absent). *is_present false (and 0) otherwise. */
+static int64_t column_int(struct bs_sqlite_query *query, int column, bool whole_only,
+                          bool *is_present)
 {
     /* One column fetch, then the value's own accessors: half the API calls of asking the
      * statement twice, on every column of every message. The connection is single-threaded
@@ -589,7 +592,7 @@ int64_t bs_sqlite_query_int(struct bs_sqlite_query *query, int column, bool *is_
         return sqlite3_value_int64(value);
     case SQLITE_FLOAT: {
         double real = sqlite3_value_double(value);
-        if (real >= -9.2e18 && real <= 9.2e18) {
+        if (real >= -9.2e18 && real <= 9.2e18 && (!whole_only || (double)(int64_t)real == real)) {
             *is_present = true;
             return (int64_t)real;
         }
@@ -602,25 +605,14 @@ int64_t bs_sqlite_query_int(struct bs_sqlite_query *query, int column, bool *is_
     return 0;
 }
 
+int64_t bs_sqlite_query_int(struct bs_sqlite_query *query, int column, bool *is_present)
+{
+    return column_int(query, column, false, is_present);
+}
+
 int64_t bs_sqlite_query_key(struct bs_sqlite_query *query, int column, bool *is_present)
 {
-    sqlite3_value *value = sqlite3_column_value(query->statement, column); /* as above */
-    *is_present = false;
-    switch (sqlite3_value_type(value)) {
-    case SQLITE_INTEGER:
-        *is_present = true;
-        return sqlite3_value_int64(value);
-    case SQLITE_FLOAT: {
-        double real = sqlite3_value_double(value);
-        if (real >= -9.2e18 && real <= 9.2e18 && (double)(int64_t)real == real) {
-            *is_present = true;
-            return (int64_t)real;
-        }
-        return 0;
-    }
-    default:
-        return 0;
-    }
+    return column_int(query, column, true, is_present);
 }
 
 const char *bs_sqlite_query_text(struct bs_sqlite_query *query, int column, size_t *length)
