@@ -232,6 +232,22 @@ make('hostile-plists.db', schema, [
     ("INSERT INTO chat_handle_join VALUES (?, 1)", [(i,) for i, _ in properties]),
 ])
 
+# One SMS joined to 40 chats (and twice to chat 1), as no device writes: every chat counts it
+# once. Each chat also has two iMessages dated around it but stored before it, so every
+# thread's exposure is recounted (core/model/timeline.h): the pass and the recount must agree.
+chats = range(1, 41)
+make('message-in-40-chats.db', schema, [
+    ("INSERT INTO handle VALUES (1, '+15555550101', 'SMS', 'us')", [()]),
+    ("INSERT INTO chat VALUES (?, ?, 45, NULL, '+15555550101', NULL)",
+     [(i, 'SMS;-;%d' % i) for i in chats]),
+    ("INSERT INTO message VALUES (?, 'iMessage', ?, 1, 1, 0)",
+     [(2 * i - 1 + b, 700000000 + 200 * b) for i in chats for b in (0, 1)]),
+    ("INSERT INTO message VALUES (1000, 'SMS', 700000100, 0, 1, 0)", [()]),
+    ("INSERT INTO chat_message_join VALUES (?, ?)",
+     [(i, m) for i in chats for m in (2 * i - 1, 2 * i, 1000)] + [(1, 1000)]),
+    ("INSERT INTO chat_handle_join VALUES (?, 1)", [(i,) for i in chats]),
+])
+
 # A value above SQLite's length cap (BS_MAX_SQL_VALUE_BYTES, 16 MB) in a column the scan reads.
 make('value-above-cap.db', schema, [
     ("INSERT INTO chat VALUES (1, 'g', 43, ?, NULL, NULL)", [('x' * (17 * 1024 * 1024),)]),
@@ -278,6 +294,19 @@ forced=$(grep -c 'forced-sms' "$work/out-hostile-plists/threads.csv")
 [ "$forced" -eq 1 ] && pass || fail "hostile-plists: $forced threads with forced-sms, want 1 (chat 9)"
 grep -q '^9,.*forced-sms' "$work/out-hostile-plists/threads.csv" && pass ||
     fail "hostile-plists: chat 9 lost its forced-sms"
+
+run message-in-40-chats 0 "$work/message-in-40-chats.db" --json "$work/out-40-chats.json"
+python3 - "$work/out-message-in-40-chats/threads.csv" "$work/out-40-chats.json" <<'EOF' && pass ||
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+threads = json.load(open(sys.argv[2]))["threads"]
+counts = {(r["messages"], r["sms"], r["imessage"], r["exposed_since"]) for r in rows}
+before = {t["encrypted_before"] for t in threads}
+ok = len(rows) == 40 and len(counts) == 1 and next(iter(counts))[:3] == ("3", "1", "2")
+if not ok or len(threads) != 40 or before != {1}:
+    sys.exit("%d rows %s, %d threads, encrypted_before %s" % (len(rows), counts, len(threads), before))
+EOF
+    fail "message-in-40-chats: each of the 40 chats should count the SMS once, 1 iMessage before it"
 
 run value-above-cap 3 "$work/value-above-cap.db"
 grep -q 'too big' "$work/value-above-cap.err" && pass ||

@@ -18,10 +18,6 @@
  * is under 30 characters. Not input: a longer name is a bug in a query file. */
 #define BS_MAX_SQL_IDENTIFIER_BYTES 128
 
-/* A message in more chats than this is joined to the first ones only: real messages are in
- * one chat, rarely two, so a hostile join table cannot grow the per-message work. */
-#define BS_MAX_CHATS_PER_MESSAGE 16
-
 /* Chats, handles and participant pairs kept in memory. Real databases have thousands of
  * chats and handles; these bound memory (SPEC 7: memory grows with chats and people). */
 #define BS_MAX_CHATS             2000000

@@ -87,20 +87,19 @@ static enum bs_status cursor_seek(struct join_cursor *cursor, int64_t rowid, str
     return BS_OK;
 }
 
-/* Appends the chats of message rowid from cursor to chats[] (deduplicated). */
+/* Appends the chats of message rowid from cursor to chats[] (pass->message_chats), each once
+ * however often the join table repeats it: every chat a message is joined to counts it. */
 static enum bs_status collect_chats(struct bs_sms_pass *pass, struct join_cursor *cursor,
                                     int64_t rowid, size_t *chats, size_t *chat_count,
                                     struct bs_error *err)
 {
+    uint64_t serial = pass->result->message_rows; /* this message's, never 0 */
     enum bs_status status = cursor_seek(cursor, rowid, err);
     while (status == BS_OK && cursor->query != NULL && cursor->has_row &&
            cursor->message_id == rowid) {
         size_t index = cursor->has_value ? bs_sms_find_thread(pass, cursor->value) : SIZE_MAX;
-        bool seen = index == SIZE_MAX;
-        for (size_t i = 0; i < *chat_count && !seen; i++) {
-            seen = chats[i] == index;
-        }
-        if (!seen && *chat_count < BS_MAX_CHATS_PER_MESSAGE) {
+        if (index != SIZE_MAX && pass->chat_joined_at[index] != serial) {
+            pass->chat_joined_at[index] = serial; /* so at most thread_count entries */
             chats[(*chat_count)++] = index;
         }
         status = cursor_step(cursor, err);
@@ -400,7 +399,7 @@ static enum bs_status read_messages(struct bs_sms_pass *pass, struct bs_error *e
         if (cursor_matches(&attachments_cursor, message.rowid, err, &status)) {
             message.facts.has_attachment = true;
         }
-        size_t chats[BS_MAX_CHATS_PER_MESSAGE];
+        size_t *chats = pass->message_chats;
         size_t chat_count = 0;
         if (status == BS_OK) {
             status = collect_chats(pass, &chats_cursor, message.rowid, chats, &chat_count, err);
@@ -455,8 +454,7 @@ static enum bs_status read_messages(struct bs_sms_pass *pass, struct bs_error *e
  * unencrypted message came, in ROWID order, dated between iMessages already seen. Rare where
  * ROWIDs follow dates (or run exactly against them); in a database whose dates are shuffled
  * against ROWID most threads come here, at about one seek per message of theirs. The same rules
- * as the pass decide what counts: counted (item_type 0), dated, within --since (a message in
- * more than BS_MAX_CHATS_PER_MESSAGE chats, which the pass cuts, counts here in each). */
+ * as the pass decide what counts: counted (item_type 0), dated, within --since. */
 static enum bs_status recount_thread(struct bs_sms_pass *pass, struct bs_sqlite_query *query,
                                      struct bs_thread *thread, struct bs_error *err)
 {

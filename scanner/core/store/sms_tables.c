@@ -277,6 +277,14 @@ enum bs_status bs_sms_read_tables(struct bs_sms_pass *pass, struct bs_error *err
         bs_rowid_index_build(&pass->handle_index, result->handles, sizeof(struct bs_handle),
                              result->handle_count);
         pass->last_member = calloc(result->thread_count + 1, sizeof(size_t)); /* optional */
+        pass->message_chats = calloc(result->thread_count + 1, sizeof(size_t));
+        pass->chat_joined_at = calloc(result->thread_count + 1, sizeof(uint64_t));
+        if (pass->message_chats == NULL || pass->chat_joined_at == NULL) {
+            status = bs_error_set(err, BS_ERR_NOMEM, "out of memory for %zu chats",
+                                  result->thread_count);
+        }
+    }
+    if (status == BS_OK) {
         status = read_chat_handles(pass, err);
     }
     return status;
@@ -288,5 +296,7 @@ void bs_sms_pass_free(struct bs_sms_pass *pass)
     free(pass->thread_index.slots);
     free(pass->handle_index.slots);
     free(pass->last_member);
+    free(pass->message_chats);
+    free(pass->chat_joined_at);
     bs_pair_map_free(&pass->first_received_rows);
 }

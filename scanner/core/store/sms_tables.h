@@ -26,6 +26,11 @@ struct bs_sms_pass {
     /* Per thread, the handle index + 1 last added as a member: most messages of a thread
      * repeat its previous sender, and this spares the set lookup. Optional (may be NULL). */
     size_t *last_member;
+    /* The chats of the message being read, each once: message_chats holds up to thread_count
+     * thread indexes; chat_joined_at[t] is the serial (result->message_rows) of the last
+     * message joined to thread t, so a repeated join row is recognised in O(1). */
+    size_t *message_chats;
+    uint64_t *chat_joined_at;
     size_t handle_capacity;
     size_t thread_capacity;
     /* The timeline's raw evidence (model.h bs_scan_result.member_added, first_received):
