@@ -352,8 +352,40 @@ static void test_accumulation_follows_message_rule(void)
     CHECK_INT_EQ(result.icloud_synced_messages, 1);
 }
 
+/* The members every "not on iMessage" list walks: those bs_classify_person_on_imessage turns
+ * away (an automated sender on iMessage too), in member order, as many as the thread counts. */
+static void test_non_imessage_walk(void)
+{
+    struct bs_person persons[] = {
+        {.reachability = BS_REACH_IMESSAGE},
+        {.reachability = BS_REACH_SMS_ONLY},
+        {.reachability = BS_REACH_IMESSAGE, .is_automated = true},
+        {.reachability = BS_REACH_RCS_ONLY},
+        {.reachability = BS_REACH_IMESSAGE},
+    };
+    struct bs_member members[] = {{0, 0}, {1, 1}, {4, 4}, {2, 2}, {3, 3}, {0, 5}};
+    struct bs_scan_result result = {.persons = persons, .person_count = 5};
+    struct bs_thread thread = {.members = members, .member_count = 6};
+    size_t want[] = {1, 3, 4};
+    size_t found = 0;
+    for (size_t i = bs_classify_next_non_imessage(&result, &thread, 0); i < thread.member_count;
+         i = bs_classify_next_non_imessage(&result, &thread, i + 1)) {
+        CHECK(found < 3);
+        if (found < 3) {
+            CHECK_INT_EQ(i, want[found]);
+        }
+        found++;
+    }
+    CHECK_INT_EQ(found, 3);
+    CHECK_INT_EQ(bs_classify_next_non_imessage(&result, &thread, 5), 6);
+    CHECK_INT_EQ(bs_classify_next_non_imessage(&result, &thread, 9), 6);
+    thread.member_count = 0;
+    CHECK_INT_EQ(bs_classify_next_non_imessage(&result, &thread, 0), 0);
+}
+
 int main(void)
 {
+    test_non_imessage_walk();
     test_apple_evidence();
     test_services();
     test_message_transport();

@@ -367,6 +367,17 @@ bool bs_classify_person_on_imessage(const struct bs_person *person)
     return !person->is_automated && person->reachability == BS_REACH_IMESSAGE;
 }
 
+size_t bs_classify_next_non_imessage(const struct bs_scan_result *result,
+                                     const struct bs_thread *thread, size_t from)
+{
+    size_t i = from < thread->member_count ? from : thread->member_count;
+    while (i < thread->member_count &&
+           bs_classify_person_on_imessage(&result->persons[thread->members[i].person_index])) {
+        i++;
+    }
+    return i;
+}
+
 void bs_classify_thread(struct bs_thread *thread, const struct bs_thread_people *people)
 {
     thread->kind = bs_classify_kind(thread->style, thread->guid, people->member_count);

@@ -90,6 +90,12 @@ enum bs_thread_kind bs_classify_kind(int64_t style, const char *guid, size_t par
  * count and list uses this. */
 bool bs_classify_person_on_imessage(const struct bs_person *person);
 
+/* The index of the first member of thread at or after from who is not on iMessage (the
+ * members thread->non_imessage_count counts, in member order), or thread->member_count:
+ * the one walk every "not on iMessage" list makes. */
+size_t bs_classify_next_non_imessage(const struct bs_scan_result *result,
+                                     const struct bs_thread *thread, size_t from);
+
 /* What classification needs to know of a thread's people. */
 struct bs_thread_people {
     size_t member_count;           /* people (3.3), not handle rows */

@@ -297,12 +297,10 @@ static void group_entry(struct bs_html_page *page, const struct bs_scan_result *
         bs_html_put(page, "<p>Not on iMessage:</p>\n<ul>\n");
     }
     size_t shown = 0;
-    for (size_t i = 0; i < thread->member_count; i++) {
+    for (size_t i = bs_classify_next_non_imessage(result, thread, 0); i < thread->member_count;
+         i = bs_classify_next_non_imessage(result, thread, i + 1)) {
         const struct bs_member *member = &thread->members[i];
         const struct bs_person *person = &result->persons[member->person_index];
-        if (bs_classify_person_on_imessage(person)) {
-            continue;
-        }
         if (shown++ == MEMBERS_SHOWN) {
             bs_html_putf(page, "<li>and %zu more</li>\n",
                          thread->non_imessage_count - MEMBERS_SHOWN);

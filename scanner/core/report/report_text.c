@@ -363,12 +363,10 @@ static void group_lines(const struct bs_scan_result *result, const struct bs_thr
     out->failed = out->failed || story.failed;
     bs_strbuf_free(&story);
     size_t shown = 0;
-    for (size_t i = 0; i < thread->member_count; i++) {
+    for (size_t i = bs_classify_next_non_imessage(result, thread, 0); i < thread->member_count;
+         i = bs_classify_next_non_imessage(result, thread, i + 1)) {
         const struct bs_member *member = &thread->members[i];
         const struct bs_person *person = &result->persons[member->person_index];
-        if (bs_classify_person_on_imessage(person)) {
-            continue;
-        }
         if (shown == MEMBERS_SHOWN) {
             bs_strbuf_appendf(out, "      and %zu more\n", thread->non_imessage_count - shown);
             break;
