@@ -355,6 +355,9 @@ int main(void)
     test_commit_size_bounded();
     unlink(wal_path);
     unlink(db_path);
+    char shm_path[sizeof(dir) + 16];
+    snprintf(shm_path, sizeof(shm_path), "%s/w.db-shm", dir); /* left: no checkpoint on close */
+    unlink(shm_path);
     rmdir(dir);
     return check_report("wal_apply");
 }
