@@ -66,7 +66,9 @@ gzip -dc "$root/usr/share/man/man1/bubblescan.1.gz" | grep -q '^\.TH BUBBLESCAN'
 if command -v lintian >/dev/null; then
     # One tag is accepted: copyright-without-copyright-notice, because the project has not
     # chosen a license yet and cmake/debian/copyright says so instead of inventing one.
-    lintian --no-tag-display-limit "$deb" 2>/dev/null >"$work/lintian.txt"
+    # lintian leaves a temporary file of its own (mldbm-elf-*): in our folder, not in TMPDIR.
+    mkdir -p "$work/lintian-tmp"
+    TMPDIR=$work/lintian-tmp lintian --no-tag-display-limit "$deb" 2>/dev/null >"$work/lintian.txt"
     problems=$(grep -E '^(E|W): ' "$work/lintian.txt" |
         grep -v -e 'copyright-without-copyright-notice' || true)
     [ -z "$problems" ] && pass || fail "lintian: $problems"
