@@ -276,6 +276,9 @@ rows=$(($(wc -l <"$out/signal.csv") - 1))
 [ "$rows" -eq 100000 ] && pass || fail "group-100k: $rows Signal rows, want 100000"
 grep -q '^1,.*critical,mixed-platform-group' "$out/threads.csv" && pass ||
     fail "group-100k: the group is not critical"
+# Large counts read as every count of the summary does (1,234), in lists cut short too.
+grep -q 'and 49,99[0-9] more$' "$work/group-100k.out" && grep -q 'Invite all 100,000 and' \
+    "$work/group-100k.out" && pass || fail "group-100k: counts in the summary without separators"
 
 run group-3000-unnamed 0 "$work/group-3000-unnamed.db"
 out=$work/out-group-3000-unnamed

@@ -243,7 +243,9 @@ char *bs_analysis_thread_name(const struct bs_scan_result *result, const struct 
         bs_strbuf_append_str(&joined, names[shown]);
     }
     if (shown < thread->member_count) {
-        bs_strbuf_appendf(&joined, " and %zu more", thread->member_count - shown);
+        bs_strbuf_append_str(&joined, " and ");
+        bs_strbuf_append_count(&joined, thread->member_count - shown);
+        bs_strbuf_append_str(&joined, " more");
     }
     free(names);
     return bs_strbuf_take(&joined);

@@ -137,6 +137,7 @@ static void thread_advice(struct bs_report_model *model)
     uint64_t high = model->threads_by_risk[BS_RISK_HIGH];
     uint64_t medium = model->threads_by_risk[BS_RISK_MEDIUM];
     uint64_t low = model->threads_by_risk[BS_RISK_LOW];
+    char count_text[BS_COUNT_TEXT_BYTES];
     struct bs_advice *advice = NULL;
     if (critical > 0) {
         bool one = critical == 1;
@@ -145,16 +146,16 @@ static void thread_advice(struct bs_report_model *model)
                                 : "look encrypted to the iPhone users in them but go over MMS",
                             one ? "move it to a Signal group as a whole, with everyone in it."
                                 : "move each to a Signal group as a whole, with everyone in it.");
-        (void)snprintf(advice->lead, sizeof(advice->lead), "%llu group%s",
-                       (unsigned long long)critical, one ? "" : "s");
+        (void)snprintf(advice->lead, sizeof(advice->lead), "%s group%s",
+                       bs_format_count(critical, count_text), one ? "" : "s");
         advice->names_risk = BS_RISK_CRITICAL;
     }
     if (high > 0) {
         advice = add_advice(model, BS_ADVICE_HIGH_GROUPS, high,
                             "over SMS/MMS or RCS, readable by carriers",
                             "start a Signal group with the same people.");
-        (void)snprintf(advice->lead, sizeof(advice->lead), "%llu group%s", (unsigned long long)high,
-                       high == 1 ? " runs" : "s run");
+        (void)snprintf(advice->lead, sizeof(advice->lead), "%s group%s",
+                       bs_format_count(high, count_text), high == 1 ? " runs" : "s run");
         advice->names_risk = BS_RISK_HIGH;
     }
     if (medium > 0) {
@@ -162,15 +163,15 @@ static void thread_advice(struct bs_report_model *model)
         advice = add_advice(model, BS_ADVICE_DIRECT_THREADS, medium, "unencrypted",
                             one ? "ask that person to install Signal and talk there."
                                 : "ask those people to install Signal and talk there.");
-        (void)snprintf(advice->lead, sizeof(advice->lead), "%llu direct conversation%s",
-                       (unsigned long long)medium, one ? " is" : "s are");
+        (void)snprintf(advice->lead, sizeof(advice->lead), "%s direct conversation%s",
+                       bs_format_count(medium, count_text), one ? " is" : "s are");
     }
     if (low > 0) {
         advice = add_advice(model, BS_ADVICE_AUTOMATED_SENDERS, low,
                             "with automated senders (codes, banks) over SMS",
                             "nobody to move, but prefer an authenticator app to SMS codes.");
-        (void)snprintf(advice->lead, sizeof(advice->lead), "%llu thread%s", (unsigned long long)low,
-                       low == 1 ? "" : "s");
+        (void)snprintf(advice->lead, sizeof(advice->lead), "%s thread%s",
+                       bs_format_count(low, count_text), low == 1 ? "" : "s");
     }
     if (model->risky_threads > 0) {
         return;
@@ -211,8 +212,9 @@ static void rcs_advice(const struct bs_scan_result *result, struct bs_report_mod
               "still count as unencrypted, since nothing in the database shows that a given "
               "message was encrypted",
         "prefer Signal for anything sensitive in them.");
-    (void)snprintf(advice->lead, sizeof(advice->lead), "%llu thread%s",
-                   (unsigned long long)advertised, one ? "" : "s");
+    char count_text[BS_COUNT_TEXT_BYTES];
+    (void)snprintf(advice->lead, sizeof(advice->lead), "%s thread%s",
+                   bs_format_count(advertised, count_text), one ? "" : "s");
 }
 
 static bool has_finding(const struct bs_backup_facts *facts, enum bs_finding_code code)

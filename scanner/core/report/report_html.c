@@ -302,8 +302,9 @@ static void group_entry(struct bs_html_page *page, const struct bs_scan_result *
         const struct bs_member *member = &thread->members[i];
         const struct bs_person *person = &result->persons[member->person_index];
         if (shown++ == MEMBERS_SHOWN) {
-            bs_html_putf(page, "<li>and %zu more</li>\n",
-                         thread->non_imessage_count - MEMBERS_SHOWN);
+            bs_html_put(page, "<li>and ");
+            bs_html_number(page, thread->non_imessage_count - MEMBERS_SHOWN);
+            bs_html_put(page, " more</li>\n");
             break;
         }
         bs_html_put(page, "<li>");
@@ -350,8 +351,9 @@ static void groups(struct bs_html_page *page, const struct bs_scan_result *resul
             continue;
         }
         if (shown++ == GROUPS_SHOWN) {
-            bs_html_putf(page, "<p class=\"muted\">and %zu more: see the thread table.</p>\n",
-                         count - GROUPS_SHOWN);
+            bs_html_put(page, "<p class=\"muted\">and ");
+            bs_html_number(page, count - GROUPS_SHOWN);
+            bs_html_put(page, " more: see the thread table.</p>\n");
             break;
         }
         group_entry(page, result, thread);
@@ -409,7 +411,9 @@ static void signal_row(struct bs_html_page *page, const struct bs_scan_result *r
         bs_report_html_escape(&page->buf, result->threads[by_name[i]].name, 40);
     }
     if (row->thread_count > 3) {
-        bs_html_putf(page, " and %zu more", row->thread_count - 3);
+        bs_html_put(page, " and ");
+        bs_html_number(page, row->thread_count - 3);
+        bs_html_put(page, " more");
     }
     bs_html_put(page, "</td></tr>\n");
 }
@@ -430,14 +434,17 @@ static void signal_section(struct bs_html_page *page, const struct bs_scan_resul
     uint64_t all_secured = model->all_secures;
     bs_html_put(page, "<p class=\"headline\">");
     if (headline == n) {
-        bs_html_putf(page, "Invite %s %zu %s and <strong>", n == 1 ? "this" : "these", n,
-                     n == 1 ? "person" : "people");
+        bs_html_put(page, n == 1 ? "Invite this " : "Invite these ");
+        bs_html_number(page, n);
+        bs_html_put(page, n == 1 ? " person and <strong>" : " people and <strong>");
         bs_html_number(page, all_secured);
         bs_html_put(page, " of ");
         bs_html_number(page, covered);
         bs_html_put(page, "</strong> risky threads become fully secure.");
     } else {
-        bs_html_putf(page, "Invite these %zu people and <strong>", headline);
+        bs_html_put(page, "Invite these ");
+        bs_html_number(page, headline);
+        bs_html_put(page, " people and <strong>");
         bs_html_number(page, secured);
         bs_html_put(page, " of ");
         bs_html_number(page, covered);
@@ -481,13 +488,16 @@ static void thread_members(struct bs_html_page *page, const struct bs_scan_resul
         strcmp(thread->name, result->handles[first->handle_index].id) == 0) {
         return;
     }
-    bs_html_putf(page, "<details><summary>%zu %s</summary><ul>", thread->member_count,
-                 thread->member_count == 1 ? "person" : "people");
+    bs_html_put(page, "<details><summary>");
+    bs_strbuf_append_counted(&page->buf, thread->member_count, "person", "people");
+    bs_html_put(page, "</summary><ul>");
     for (size_t i = 0; i < thread->member_count; i++) {
         const struct bs_member *member = &thread->members[i];
         const struct bs_person *person = &result->persons[member->person_index];
         if (i == MEMBERS_SHOWN) {
-            bs_html_putf(page, "<li>and %zu more</li>", thread->member_count - MEMBERS_SHOWN);
+            bs_html_put(page, "<li>and ");
+            bs_html_number(page, thread->member_count - MEMBERS_SHOWN);
+            bs_html_put(page, " more</li>");
             break;
         }
         bs_html_put(page, "<li>");
@@ -516,8 +526,11 @@ static void thread_table(struct bs_html_page *page, const struct bs_scan_result 
                  all ? "Every thread" : "Every thread that sent something unencrypted");
     if (!all && order_count < result->thread_count) {
         size_t unlisted = (size_t)model->threads_by_risk[BS_RISK_NONE];
-        bs_html_putf(page, " %zu %s with no unencrypted message %s not listed (--all lists them).",
-                     unlisted, unlisted == 1 ? "thread" : "threads", unlisted == 1 ? "is" : "are");
+        bs_html_put(page, " ");
+        bs_strbuf_append_counted(&page->buf, unlisted, "thread", "threads");
+        bs_html_put(page, unlisted == 1
+                              ? " with no unencrypted message is not listed (--all lists them)."
+                              : " with no unencrypted message are not listed (--all lists them).");
     }
     bs_html_put(page, "</p>\n");
     if (order_count == 0) {
@@ -536,11 +549,12 @@ static void thread_table(struct bs_html_page *page, const struct bs_scan_result 
                      risk, risk);
         bs_html_name(page, thread->name);
         thread_members(page, result, thread);
-        bs_html_putf(page,
-                     "</td><td>%s<div class=\"muted\">%s</div></td><td class=\"num\">%zu</td>"
-                     "<td class=\"num\">%zu",
-                     bs_thread_kind_name(thread->kind), bs_thread_transport_name(thread->transport),
-                     thread->member_count, thread->non_imessage_count);
+        bs_html_putf(page, "</td><td>%s<div class=\"muted\">%s</div></td><td class=\"num\">",
+                     bs_thread_kind_name(thread->kind),
+                     bs_thread_transport_name(thread->transport));
+        bs_html_number(page, thread->member_count);
+        bs_html_put(page, "</td><td class=\"num\">");
+        bs_html_number(page, thread->non_imessage_count);
         bs_html_put(page, "</td><td class=\"num\">");
         bs_html_number(page, bs_thread_messages(thread));
         bs_html_put(page, "</td><td class=\"num\">");

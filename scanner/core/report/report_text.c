@@ -1,7 +1,7 @@
 /* The terminal summary of report_text.h. */
 #include "core/report/report_text.h"
 
-#include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -263,7 +263,9 @@ static void append_group_names(const struct bs_scan_result *result,
         bs_strbuf_append_str(out, "\"");
     }
     if (more > 0) {
-        bs_strbuf_appendf(out, " and %zu more", more);
+        bs_strbuf_append_str(out, " and ");
+        bs_strbuf_append_count(out, more);
+        bs_strbuf_append_str(out, " more");
     }
 }
 
@@ -368,7 +370,9 @@ static void group_lines(const struct bs_scan_result *result, const struct bs_thr
         const struct bs_member *member = &thread->members[i];
         const struct bs_person *person = &result->persons[member->person_index];
         if (shown == MEMBERS_SHOWN) {
-            bs_strbuf_appendf(out, "      and %zu more\n", thread->non_imessage_count - shown);
+            bs_strbuf_append_str(out, "      and ");
+            bs_strbuf_append_count(out, thread->non_imessage_count - shown);
+            bs_strbuf_append_str(out, " more\n");
             break;
         }
         bs_strbuf_append_str(out, shown == 0 ? "    not on iMessage: " : "                     ");
@@ -404,7 +408,9 @@ static void groups_section(const struct bs_scan_result *result, const struct bs_
             continue;
         }
         if (shown++ == GROUPS_SHOWN) {
-            bs_strbuf_appendf(out, "  and %zu more (see --csv)\n", count - GROUPS_SHOWN);
+            bs_strbuf_append_str(out, "  and ");
+            bs_strbuf_append_count(out, count - GROUPS_SHOWN);
+            bs_strbuf_append_str(out, " more (see --csv)\n");
             break;
         }
         group_lines(result, thread, out);
@@ -427,21 +433,29 @@ static void signal_section(const struct bs_scan_result *result, const struct bs_
         append_clipped(out, bs_person_name(result, row->person_index), 32);
         bs_strbuf_appendf(out, " (%s)\n      ", bs_reachability_name(person->reachability));
         if (row->critical_groups > 0) {
-            bs_strbuf_appendf(out, "%" PRIu64 " critical group%s, ", row->critical_groups,
-                              row->critical_groups == 1 ? "" : "s");
+            bs_strbuf_append_counted(out, row->critical_groups, "critical group",
+                                     "critical groups");
+            bs_strbuf_append_str(out, ", ");
         }
         bs_strbuf_append_count(out, row->unencrypted_messages);
-        bs_strbuf_appendf(out, " unencrypted; secures %" PRIu64 " of %zu with those above\n",
-                          row->secures, covered);
+        bs_strbuf_append_str(out, " unencrypted; secures ");
+        bs_strbuf_append_count(out, row->secures);
+        bs_strbuf_append_str(out, " of ");
+        bs_strbuf_append_count(out, covered);
+        bs_strbuf_append_str(out, " with those above\n");
     }
     if (shown < result->signal_count) {
-        bs_strbuf_appendf(out, "  and %zu more (the whole list: --signal FILE)\n",
-                          result->signal_count - shown);
+        bs_strbuf_append_str(out, "  and ");
+        bs_strbuf_append_count(out, result->signal_count - shown);
+        bs_strbuf_append_str(out, " more (the whole list: --signal FILE)\n");
     }
-    bs_strbuf_appendf(out,
-                      "  Invite all %zu and %" PRIu64 " of %zu risky threads become fully "
-                      "secure.\n",
-                      result->signal_count, model->all_secures, covered);
+    bs_strbuf_append_str(out, "  Invite all ");
+    bs_strbuf_append_count(out, result->signal_count);
+    bs_strbuf_append_str(out, " and ");
+    bs_strbuf_append_count(out, model->all_secures);
+    bs_strbuf_append_str(out, " of ");
+    bs_strbuf_append_count(out, covered);
+    bs_strbuf_append_str(out, " risky threads become fully secure.\n");
 }
 
 /* One advice item: its sentence, with the names of the groups it is about in the summary. */
@@ -501,8 +515,9 @@ static void compare_list(const struct bs_scan_result *result, const struct bs_co
         bs_strbuf_append_str(out, "\n");
     }
     if (list->count > GROUPS_SHOWN) {
-        bs_strbuf_appendf(out, "    and %zu more (all of them: --json FILE)\n",
-                          list->count - GROUPS_SHOWN);
+        bs_strbuf_append_str(out, "    and ");
+        bs_strbuf_append_count(out, list->count - GROUPS_SHOWN);
+        bs_strbuf_append_str(out, " more (all of them: --json FILE)\n");
     }
 }
 
