@@ -186,6 +186,17 @@ def group(name, members, display_name):
 group('group-100k.db', 100000, 'Everyone')
 group('group-3000-unnamed.db', 3000, None)
 
+# An unnamed group whose first two names fill its generated name to within a few bytes of
+# BS_MAX_STRING_BYTES: the second must give way to " and N more" so the name stays in bounds.
+ids = ['a' * 2000, 'b' * 2089] + ['c%02d' % i for i in range(23)]
+make('group-long-names.db', schema, [
+    ("INSERT INTO handle VALUES (?, ?, 'SMS', 'us')", list(enumerate(ids, 1))),
+    ("INSERT INTO chat VALUES (1, 'SMS;+;long', 43, NULL, 'long', NULL)", [()]),
+    ("INSERT INTO message VALUES (1, 'SMS', 700000000, 1, 0, 0)", [()]),
+    ("INSERT INTO chat_message_join VALUES (1, 1)", [()]),
+    ("INSERT INTO chat_handle_join VALUES (1, ?)", [(i,) for i in range(1, len(ids) + 1)]),
+])
+
 # chat.properties plists that crash or exhaust an unguarded libplist 2.2.
 def bplist(objects, top, ref_bytes):
     """objects: list of encoded object bodies; returns a binary plist."""
@@ -291,6 +302,13 @@ case $name in
 [0-9]*" more") [ "${name%% *}" -le 4200 ] && pass || fail "group-3000-unnamed: name of ${name%% *} bytes" ;;
 *) fail "group-3000-unnamed: the generated name is not cut: $name" ;;
 esac
+
+run group-long-names 0 "$work/group-long-names.db"
+name=$(python3 -c 'import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+print(len(rows[1][3].encode()), rows[1][3][-11:])' "$work/out-group-long-names/threads.csv")
+[ "$name" = "2012 and 24 more" ] && pass ||
+    fail "group-long-names: want the first name and 24 more in 2012 bytes, got: $name"
 
 run hostile-plists 0 "$work/hostile-plists.db"
 forced=$(grep -c 'forced-sms' "$work/out-hostile-plists/threads.csv")

@@ -14,6 +14,9 @@
 #include "core/model/signal_plan.h"
 #include "core/model/timeline.h"
 
+/* Room kept for the " and N more" that ends a name cut short (bs_analysis_thread_name). */
+#define NAME_TAIL_BYTES (sizeof(" and ") - 1 + BS_COUNT_TEXT_BYTES + sizeof(" more") - 1)
+
 struct union_find {
     size_t *parent;
 };
@@ -236,7 +239,8 @@ char *bs_analysis_thread_name(const struct bs_scan_result *result, const struct 
     for (; shown < thread->member_count && shown < BS_MAX_NAMES_IN_THREAD_NAME; shown++) {
         /* Bounded like every string of the model: a group of thousands would otherwise be
          * named by megabytes, repeated in the Signal row of each of its members. */
-        if (shown > 0 && joined.length + strlen(names[shown]) + 7 > BS_MAX_STRING_BYTES) {
+        if (shown > 0 && joined.length + strlen(", ") + strlen(names[shown]) + NAME_TAIL_BYTES >
+                             BS_MAX_STRING_BYTES) {
             break;
         }
         bs_strbuf_append_str(&joined, shown == 0 ? "" : ", ");

@@ -307,13 +307,18 @@ void bs_html_signal_curve(struct bs_html_page *page, const struct bs_scan_result
         if (n <= 60 || is_highlight) {
             bs_html_putf(page, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%s\" fill=\"%s\"><title>", x, y,
                          is_highlight ? "6" : "3.5", is_highlight ? "#b3261e" : "#1c7ed6");
-            bs_html_putf(page, "%zu invited: ", i + 1);
+            bs_html_number(page, i + 1);
+            bs_html_put(page, " invited: ");
             bs_html_number(page, result->signal_rows[i].secures);
-            bs_html_putf(page, " of %zu risky threads secure</title></circle>\n", covered);
+            bs_html_put(page, " of ");
+            bs_html_number(page, covered);
+            bs_html_put(page, " risky threads secure</title></circle>\n");
         }
         if ((i + 1) % label_every == 0 || i + 1 == n) {
-            bs_html_putf(page, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">%zu</text>\n", x,
-                         height - bottom + 18, i + 1);
+            bs_html_putf(page, "<text x=\"%.1f\" y=\"%.0f\" text-anchor=\"middle\">", x,
+                         height - bottom + 18);
+            bs_html_number(page, i + 1);
+            bs_html_put(page, "</text>\n");
         }
     }
     bs_html_putf(
