@@ -425,7 +425,8 @@ static void signal_section(const struct bs_scan_result *result, const struct bs_
     }
     heading(out, context, COLOUR_BOLD, "Move to Signal: invite these people first");
     size_t shown = model->headline_people; /* the people the HTML's headline names too */
-    size_t covered = model->covered_threads;
+    char covered_text[BS_COUNT_TEXT_BYTES];
+    bs_format_count(model->covered_threads, covered_text);
     for (size_t i = 0; i < shown; i++) {
         const struct bs_signal_row *row = &result->signal_rows[i];
         const struct bs_person *person = &result->persons[row->person_index];
@@ -437,25 +438,20 @@ static void signal_section(const struct bs_scan_result *result, const struct bs_
                                      "critical groups");
             bs_strbuf_append_str(out, ", ");
         }
-        bs_strbuf_append_count(out, row->unencrypted_messages);
-        bs_strbuf_append_str(out, " unencrypted; secures ");
-        bs_strbuf_append_count(out, row->secures);
-        bs_strbuf_append_str(out, " of ");
-        bs_strbuf_append_count(out, covered);
-        bs_strbuf_append_str(out, " with those above\n");
+        char messages[BS_COUNT_TEXT_BYTES], secures[BS_COUNT_TEXT_BYTES];
+        bs_strbuf_appendf(out, "%s unencrypted; secures %s of %s with those above\n",
+                          bs_format_count(row->unencrypted_messages, messages),
+                          bs_format_count(row->secures, secures), covered_text);
     }
     if (shown < result->signal_count) {
         bs_strbuf_append_str(out, "  and ");
         bs_strbuf_append_count(out, result->signal_count - shown);
         bs_strbuf_append_str(out, " more (the whole list: --signal FILE)\n");
     }
-    bs_strbuf_append_str(out, "  Invite all ");
-    bs_strbuf_append_count(out, result->signal_count);
-    bs_strbuf_append_str(out, " and ");
-    bs_strbuf_append_count(out, model->all_secures);
-    bs_strbuf_append_str(out, " of ");
-    bs_strbuf_append_count(out, covered);
-    bs_strbuf_append_str(out, " risky threads become fully secure.\n");
+    char everyone[BS_COUNT_TEXT_BYTES], all_secures[BS_COUNT_TEXT_BYTES];
+    bs_strbuf_appendf(out, "  Invite all %s and %s of %s risky threads become fully secure.\n",
+                      bs_format_count(result->signal_count, everyone),
+                      bs_format_count(model->all_secures, all_secures), covered_text);
 }
 
 /* One advice item: its sentence, with the names of the groups it is about in the summary. */
