@@ -130,6 +130,15 @@ static struct bs_advice *add_advice(struct bs_report_model *model, enum bs_advic
     return advice;
 }
 
+/* The advice's lead: its count as every count is written, then one or many ("1 group runs",
+ * "2,000 groups run"). */
+static void set_lead(struct bs_advice *advice, const char *one, const char *many)
+{
+    char count[BS_COUNT_TEXT_BYTES];
+    (void)snprintf(advice->lead, sizeof(advice->lead), "%s %s",
+                   bs_format_count(advice->count, count), advice->count == 1 ? one : many);
+}
+
 /* The advice about threads: one item per risk level found, or why there is none. */
 static void thread_advice(struct bs_report_model *model)
 {
@@ -137,7 +146,6 @@ static void thread_advice(struct bs_report_model *model)
     uint64_t high = model->threads_by_risk[BS_RISK_HIGH];
     uint64_t medium = model->threads_by_risk[BS_RISK_MEDIUM];
     uint64_t low = model->threads_by_risk[BS_RISK_LOW];
-    char count_text[BS_COUNT_TEXT_BYTES];
     struct bs_advice *advice = NULL;
     if (critical > 0) {
         bool one = critical == 1;
@@ -146,16 +154,14 @@ static void thread_advice(struct bs_report_model *model)
                                 : "look encrypted to the iPhone users in them but go over MMS",
                             one ? "move it to a Signal group as a whole, with everyone in it."
                                 : "move each to a Signal group as a whole, with everyone in it.");
-        (void)snprintf(advice->lead, sizeof(advice->lead), "%s group%s",
-                       bs_format_count(critical, count_text), one ? "" : "s");
+        set_lead(advice, "group", "groups");
         advice->names_risk = BS_RISK_CRITICAL;
     }
     if (high > 0) {
         advice = add_advice(model, BS_ADVICE_HIGH_GROUPS, high,
                             "over SMS/MMS or RCS, readable by carriers",
                             "start a Signal group with the same people.");
-        (void)snprintf(advice->lead, sizeof(advice->lead), "%s group%s",
-                       bs_format_count(high, count_text), high == 1 ? " runs" : "s run");
+        set_lead(advice, "group runs", "groups run");
         advice->names_risk = BS_RISK_HIGH;
     }
     if (medium > 0) {
@@ -163,15 +169,13 @@ static void thread_advice(struct bs_report_model *model)
         advice = add_advice(model, BS_ADVICE_DIRECT_THREADS, medium, "unencrypted",
                             one ? "ask that person to install Signal and talk there."
                                 : "ask those people to install Signal and talk there.");
-        (void)snprintf(advice->lead, sizeof(advice->lead), "%s direct conversation%s",
-                       bs_format_count(medium, count_text), one ? " is" : "s are");
+        set_lead(advice, "direct conversation is", "direct conversations are");
     }
     if (low > 0) {
         advice = add_advice(model, BS_ADVICE_AUTOMATED_SENDERS, low,
                             "with automated senders (codes, banks) over SMS",
                             "nobody to move, but prefer an authenticator app to SMS codes.");
-        (void)snprintf(advice->lead, sizeof(advice->lead), "%s thread%s",
-                       bs_format_count(low, count_text), low == 1 ? "" : "s");
+        set_lead(advice, "thread", "threads");
     }
     if (model->risky_threads > 0) {
         return;
@@ -212,9 +216,7 @@ static void rcs_advice(const struct bs_scan_result *result, struct bs_report_mod
               "still count as unencrypted, since nothing in the database shows that a given "
               "message was encrypted",
         "prefer Signal for anything sensitive in them.");
-    char count_text[BS_COUNT_TEXT_BYTES];
-    (void)snprintf(advice->lead, sizeof(advice->lead), "%s thread%s",
-                   bs_format_count(advertised, count_text), one ? "" : "s");
+    set_lead(advice, "thread", "threads");
 }
 
 static bool has_finding(const struct bs_backup_facts *facts, enum bs_finding_code code)
